@@ -1,0 +1,1 @@
+"""Jurisdiction data: YAML with positions, the schema, state inheritance and lookup."""

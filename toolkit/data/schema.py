@@ -1,0 +1,244 @@
+"""The shape of the data files, and a validator that reports every problem with its line.
+
+The schema is a table of :class:`Field` specs rather than a JSON-Schema document: it loads in no
+time (loading all ~3,200 jurisdictions must stay far below WeasyPrint's import time) and its
+messages speak to organisers ("unknown field 'nmae' (did you mean 'name'?)"), not to programmers.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass, field as _field
+from typing import Any, Dict, List, Optional
+
+from ..errors import Problem
+from .yamlsource import line_of
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATE_CODE = re.compile(r"^[A-Z]{2}$")
+FIPS = re.compile(r"^\d{2}(?:\d{3})?(?:\d{5})?$")
+# Characters a DOCX (XML 1.0) cannot hold: C0 controls but tab/newline/CR, DEL, surrogates,
+# and the two non-characters U+FFFE/U+FFFF.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+KINDS = ("county", "city", "state")
+DAY_UNITS = ("calendar", "business")
+
+
+@dataclass
+class Field:
+    """One field of a record: its type, whether it is required, and its children."""
+
+    type: str  # str | int | bool | date | list | map | dict-of
+    required: bool = False
+    children: Dict[str, "Field"] = _field(default_factory=dict)
+    item: Optional["Field"] = None
+    pattern: Optional[re.Pattern] = None
+    choices: tuple = ()
+    hint: str = ""
+    exact_str: bool = False  # numbers are refused rather than turned into text (FIPS, ZIP)
+
+
+def _map(required: bool = False, **children: Field) -> Field:
+    return Field("map", required, children)
+
+
+def _list(item: Field, required: bool = False) -> Field:
+    return Field("list", required, item=item)
+
+
+def _str(required: bool = False, **kw) -> Field:
+    return Field("str", required, **kw)
+
+
+SOURCED = dict(source=Field("source"), verified=Field("bool"), note=_str())
+TEXT_LINES = _list(_str())
+OFFICE = _map(
+    name=_str(True), division=_str(), attention=_str(), address=_list(_str(), True),
+    email=_str(), phone=_str(), fax=_str(), **SOURCED,
+)
+DATED_FACT = _map(date=Field("date", True), text=_str(True), number=_str(), title=_str(), **SOURCED)
+PERSON = _map(name=_str(), title=_str(), **SOURCED)
+
+JURISDICTION = _map(
+    id=_str(pattern=SLUG, hint="lower-case letters, digits and single hyphens, e.g. 'santa-clara'"),
+    name=_str(True),
+    state=_str(True, pattern=STATE_CODE, hint="a two-letter USPS code such as 'CA'"),
+    kind=_str(choices=KINDS),
+    fips=_str(pattern=FIPS, exact_str=True, hint="quote it, e.g. \"06085\""),
+    aliases=_list(_str()),
+    formal_name=_str(),
+    governing_body=_str(hint="the body's title, e.g. 'Board of Supervisors'"),
+    governing_body_name=_str(),
+    chair_title=_str(),
+    clerk_title=_str(),
+    counsel_title=_str(),
+    address=_list(_str()),
+    phone=_str(),
+    email=_str(),
+    website=_str(),
+    signer=PERSON,
+    population=_map(value=Field("int", True), year=Field("int"), **SOURCED),
+    activation=_map(date=Field("date", True), text=_str(), **SOURCED),
+    prior_policies=_list(DATED_FACT),
+    resolution=_map(number=_str(), title=_str(), date=Field("date"), vote=_str(), text=_str(), **SOURCED),
+    history=_list(DATED_FACT),
+    officials=_list(PERSON),
+    sib=OFFICE,
+    no_county_government=_str(hint="say why, with a source"),
+    sources=_list(Field("source")),
+    verified=Field("bool"),
+    notes=_str(),
+)
+
+STATE = _map(
+    name=_str(True),
+    fips=_str(pattern=FIPS, exact_str=True),
+    sib=_map(**OFFICE.children),
+    records_law=_map(
+        name=_str(True),
+        citation=_str(True),
+        deadline_days=Field("int"),
+        deadline_unit=_str(choices=DAY_UNITS),
+        deadline_citation=_str(),
+        deadline_action=_str(),
+        extension=_str(),
+        **SOURCED,
+    ),
+    county_body=_map(title=_str(True), exceptions=_str(), **SOURCED),
+    county_counsel_title=_str(),
+    no_county_government=_str(),
+    ice_field_office=_map(name=_str(), address=_list(_str()), **SOURCED),
+    notes=_str(),
+)
+
+FEDERAL = _map(
+    program=_map(name=_str(True), agency=_str(True), status=_str(), **SOURCED),
+    ice=OFFICE,
+    ice_foia=OFFICE,
+    record_straight=_map(title=_str(True), date=Field("date", True), **SOURCED),
+)
+
+DATASET = _map(
+    version=Field("int"),
+    federal=FEDERAL,
+    states=Field("dict-of", item=STATE, pattern=STATE_CODE),
+    jurisdictions=_list(JURISDICTION),
+    counties=_str(hint="CSV text: fips,state,name"),
+)
+
+
+@dataclass
+class Validator:
+    """Walks a loaded document against a :class:`Field` and collects :class:`Problem` s."""
+
+    path: Optional[str]
+    problems: List[Problem] = _field(default_factory=list)
+
+    def problem(self, message, line, field, jurisdiction=None, severity="error"):
+        self.problems.append(Problem(message, self.path, line, None, jurisdiction, field, severity))
+
+    def check(self, value: Any, spec: Field, where: str, line: Optional[int], who: Optional[str] = None) -> Any:
+        """Check ``value`` against ``spec``; return it normalised (numbers as text where allowed)."""
+        kind = spec.type
+        if kind == "str":
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (
+                spec.exact_str and not isinstance(value, str)
+            ):
+                hint = f"; {spec.hint}" if spec.hint else ""
+                self.problem(f"must be text, not {_describe(value)}{hint}", line, where, who)
+                return value
+            value = str(value)
+            bad = FORBIDDEN_CHARS.search(value)
+            if bad:
+                self.problem(
+                    f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold;"
+                    " delete it (it often comes from copy-paste)", line, where, who,
+                )
+            elif not value.strip():
+                self.problem("is empty; fill it in or remove the line", line, where, who)
+            elif spec.pattern and not spec.pattern.match(value):
+                hint = f"; {spec.hint}" if spec.hint else ""
+                self.problem(f"'{_short(value)}' is not of the right form{hint}", line, where, who)
+            elif spec.choices and value not in spec.choices:
+                self.problem(f"'{_short(value)}' must be one of: {', '.join(spec.choices)}", line, where, who)
+            return value
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(f"must be a whole number, not {_describe(value)}", line, where, who)
+            return value
+        if kind == "bool":
+            if not isinstance(value, bool):
+                self.problem(f"must be true or false, not {_describe(value)}", line, where, who)
+            return value
+        if kind == "date":
+            if isinstance(value, _dt.datetime):
+                return value.date()
+            if not isinstance(value, _dt.date):
+                self.problem(f"must be a date written YYYY-MM-DD, not {_describe(value)}", line, where, who)
+            return value
+        if kind == "source":
+            if isinstance(value, str) and value.strip():
+                return value
+            if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+                return value
+            self.problem("a source must be a URL or citation (text), or a list of them", line, where, who)
+            return value
+        if kind == "list":
+            if not isinstance(value, list):
+                self.problem(f"must be a list (lines starting with '- '), not {_describe(value)}", line, where, who)
+                return value
+            for i, item in enumerate(value):
+                value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, who)
+            return value
+        if kind == "dict-of":
+            if not isinstance(value, dict):
+                self.problem(f"must be a mapping, not {_describe(value)}", line, where, who)
+                return value
+            for key in value:
+                if spec.pattern and not (isinstance(key, str) and spec.pattern.match(key)):
+                    self.problem(f"key '{key}' is not of the right form", line_of(value, key), where, who)
+                    continue
+                value[key] = self.check(value[key], spec.item, f"{where}.{key}", line_of(value, key), who)
+            return value
+        # map
+        if not isinstance(value, dict):
+            self.problem(f"must be a block of fields, not {_describe(value)}", line, where, who)
+            return value
+        for key in value:
+            sub = f"{where}.{key}" if where else str(key)
+            if key not in spec.children:
+                close = difflib.get_close_matches(str(key), list(spec.children), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(spec.children)}"
+                self.problem(f"unknown field '{key}'{hint}", line_of(value, key), sub, who)
+                continue
+            if value[key] is None:
+                if spec.children[key].required:
+                    self.problem("is required but empty", line_of(value, key), sub, who)
+                continue
+            value[key] = self.check(value[key], spec.children[key], sub, line_of(value, key), who)
+        for key, child in spec.children.items():
+            if child.required and key not in value:
+                self.problem(f"is missing (required)", line, f"{where}.{key}" if where else key, who)
+        return value
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, _dt.date):
+        return f"the date {value.isoformat()}"
+    return f"'{_short(str(value))}'"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,153 @@
+"""Every exception toolkit raises on purpose.
+
+All of them derive from :class:`ToolkitError`, so a program can catch one class; each carries the
+fields a program needs to point a person at the problem (jurisdiction, field, path, line) and
+renders itself as one line a person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, with where it is.
+
+    ``severity`` is ``"error"`` (the data cannot be used as it is) or ``"warning"`` (it can, but a
+    person should look, e.g. a fact marked ``verified: false``).
+    """
+
+    message: str
+    path: Optional[str] = None
+    line: Optional[int] = None
+    column: Optional[int] = None
+    jurisdiction: Optional[str] = None
+    field: Optional[str] = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return _format(self.message, self.path, self.line, self.column, self.jurisdiction, self.field)
+
+
+def _format(message, path, line, column, jurisdiction, field) -> str:
+    where = ""
+    if path:
+        where = str(path)
+        if line:
+            where += f":{line}"
+            if column:
+                where += f":{column}"
+        where += ": "
+    who = []
+    if jurisdiction:
+        who.append(f"jurisdiction '{jurisdiction}'")
+    if field:
+        who.append(f"field '{field}'")
+    return where + (", ".join(who) + ": " if who else "") + message
+
+
+class ToolkitError(Exception):
+    """Base class of every error toolkit raises on purpose.
+
+    ``str(error)`` is one line: ``file:line: jurisdiction 'x', field 'y': what is wrong; what to do``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        jurisdiction: Optional[str] = None,
+        field: Optional[str] = None,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+        column: Optional[int] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.jurisdiction = jurisdiction
+        self.field = field
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return _format(self.message, self.path, self.line, self.column, self.jurisdiction, self.field)
+
+
+class DataError(ToolkitError):
+    """The jurisdiction data is broken, incomplete or of the wrong type.
+
+    Raised when a YAML file does not parse, fails the schema, or lacks a field a document needs.
+    ``problems`` lists every problem found (``toolkit check`` prints them all); the error's own
+    fields describe the first.
+    """
+
+    def __init__(self, message: str = "", *, problems: Sequence[Problem] = (), **where) -> None:
+        problems = list(problems)
+        if problems and not message:
+            first = problems[0]
+            message = first.message
+            where = dict(
+                path=first.path, line=first.line, column=first.column,
+                jurisdiction=first.jurisdiction, field=first.field,
+            )
+        super().__init__(message, **where)
+        self.problems = problems or [
+            Problem(message, self.path, self.line, self.column, self.jurisdiction, self.field)
+        ]
+
+    def __str__(self) -> str:
+        first = super().__str__()
+        errors = [p for p in self.problems if p.severity == "error"]
+        more = len(errors) - 1
+        return first + (f" (and {more} more problem{'s' * (more > 1)}: run 'toolkit check')" if more > 0 else "")
+
+
+class UnknownJurisdiction(ToolkitError):
+    """No jurisdiction matches what was asked for, or several do.
+
+    ``query`` is what was asked; ``suggestions`` are ids close to it (for a near-miss) and
+    ``candidates`` the matches when the name is ambiguous (``--state`` settles it).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        query: str,
+        suggestions: Sequence[str] = (),
+        candidates: Sequence[str] = (),
+        **where,
+    ) -> None:
+        super().__init__(message, **where)
+        self.query = query
+        self.suggestions = list(suggestions)
+        self.candidates = list(candidates)
+
+
+class TemplateError(ToolkitError):
+    """A document template is missing, does not compile, or tried something the sandbox forbids.
+
+    ``template`` names the template file.
+    """
+
+    def __init__(self, message: str, *, template: Optional[str] = None, **where) -> None:
+        super().__init__(message, **where)
+        self.template = template
+
+
+class OutputError(ToolkitError):
+    """An output file could not be written (folder unwritable or full, a file in the way, a lock
+    held by another run). ``path`` is the file or folder concerned; nothing partial is left."""
+
+
+__all__ = [
+    "Problem",
+    "ToolkitError",
+    "DataError",
+    "UnknownJurisdiction",
+    "TemplateError",
+    "OutputError",
+]
