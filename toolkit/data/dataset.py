@@ -49,7 +49,7 @@ def county_id(name: str, state: str) -> str:
     return f"{slugify(short_name(name))}-{state.lower()}"
 
 
-@dataclass
+@dataclass(eq=False)
 class Jurisdiction:
     """One place that can send documents: a county, a city or a state.
 

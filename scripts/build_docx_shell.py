@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Build templates/shell.docx: the Word layout every DOCX document is poured into.
+
+The shell is a docxtpl template. Its body loops over the document's paragraphs and picks, for each,
+a paragraph of the matching Word style ({%p if para.style == ... %}), so staff get real styles
+(Title, Heading 2, Body Text, Letterhead, ...) that they can restyle in Word. Its footer numbers the
+pages ("Page X of Y") with Word fields. Run this after changing the styles; commit the result.
+
+Usage: python scripts/build_docx_shell.py [templates/shell.docx]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Inches, Pt
+
+FONT = "Times New Roman"
+
+# style name -> (based on, size pt, bold, italic, alignment, space before, space after, left indent, first-line)
+STYLES = {
+    "Letterhead Name": (None, 15, True, False, "center", 0, 0, 0, 0),
+    "Letterhead": (None, 10.5, False, False, "center", 0, 0, 0, 0),
+    "Dateline": (None, 11.5, False, False, "left", 18, 12, 0, 0),
+    "Address": (None, 11.5, False, False, "left", 0, 0, 0, 0),
+    "Subject": (None, 11.5, True, False, "left", 12, 12, 0, 0),
+    "Title": (None, 15, True, False, "center", 18, 6, 0, 0),
+    "Heading 2": (None, 11.5, True, False, "center", 6, 12, 0, 0),
+    "Body Text": (None, 11.5, False, False, "left", 0, 9, 0, 0),
+    "Recital": (None, 11.5, False, False, "left", 0, 9, 0, 0.5),
+    "List Item": (None, 11.5, False, False, "left", 0, 6, 0.5, -0.3),
+    "Fill": (None, 11.5, False, False, "left", 6, 6, 0, 0),
+    "Signature": (None, 11.5, False, False, "left", 0, 0, 3.25, 0),
+    "Copies": (None, 10, False, False, "left", 0, 0, 0, 0),
+    "Spacer": (None, 11.5, False, False, "left", 0, 0, 0, 0),
+}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+
+
+def build(path: Path) -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Inches(1.1))
+    section.top_margin, section.bottom_margin = Inches(0.9), Inches(0.9)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(11.5)
+    normal.paragraph_format.space_after = Pt(0)
+    for name, (_, size, bold, italic, align, before, after, left, first) in STYLES.items():
+        try:
+            style = doc.styles[name]
+        except KeyError:
+            style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.font.name, style.font.size = FONT, Pt(size)
+        style.font.bold, style.font.italic = bold, italic
+        style.font.color.rgb = None
+        fmt = style.paragraph_format
+        fmt.alignment = ALIGN[align]
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        fmt.left_indent, fmt.first_line_indent = Inches(left), Inches(first)
+        fmt.keep_with_next = name in ("Subject", "Title", "Heading 2")
+    # The Title style of the default template has a border and a theme font: make it plain.
+    title = doc.styles["Title"].element
+    for child in list(title.pPr):
+        if child.tag.endswith("pBdr"):
+            title.pPr.remove(child)
+    body = doc.element.body
+    for p in list(body):
+        if p.tag.endswith("}p"):
+            body.remove(p)
+    doc.add_paragraph("{%p for para in paragraphs %}")
+    first = True
+    for name in STYLES:
+        doc.add_paragraph(("{%p if " if first else "{%p elif ") + f"para.style == '{name}' %}}")
+        doc.add_paragraph("{{r para.runs }}", style=name)
+        first = False
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer._p.append(parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">Page </w:t></w:r>'))
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'))
+    footer._p.append(parse_xml(
+        f'<w:r {nsdecls("w")}><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> of </w:t></w:r>'))
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'))
+    doc.core_properties.author = "toolkit"
+    doc.core_properties.title = "toolkit document shell"
+    doc.save(path)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    build(Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "templates" / "shell.docx"))

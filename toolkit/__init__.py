@@ -1,0 +1,38 @@
+"""toolkit: opt-out letters, resolutions and records requests on Secure Communities.
+
+Fills in four documents from per-jurisdiction YAML data and renders each as DOCX (docxtpl) and
+PDF (WeasyPrint)::
+
+    import toolkit
+    pdf = toolkit.render("letter", "santa-clara", format="pdf", date="2026-11-23")
+    paths = toolkit.write("foia", "arlington", out="out/", signer="Jane Doe")
+    toolkit.bulk(out="campaign/", states=["VA"])
+
+Every failure is a :class:`ToolkitError` subclass carrying the jurisdiction, field, path and line.
+"""
+
+from .api import DEFAULT_DATA, find_jurisdiction, load_jurisdictions, render, write
+from .data.dataset import Dataset, Jurisdiction
+from .documents import DOCUMENTS, FIELDS
+from .errors import DataError, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "render",
+    "write",
+    "load_jurisdictions",
+    "find_jurisdiction",
+    "DEFAULT_DATA",
+    "DOCUMENTS",
+    "FIELDS",
+    "Dataset",
+    "Jurisdiction",
+    "ToolkitError",
+    "DataError",
+    "UnknownJurisdiction",
+    "TemplateError",
+    "OutputError",
+    "Problem",
+    "__version__",
+]

@@ -1,0 +1,115 @@
+"""Build what a template sees: the jurisdiction, its state's facts, federal facts, the date and
+the ``--set`` fields, with the defaults a real office would use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, Mapping, Optional
+
+from .data.dataset import Dataset, Jurisdiction
+from .data.schema import FORBIDDEN_CHARS
+from .deadlines import add_days
+from .documents import FIELDS
+from .errors import DataError
+from .templating import Record
+
+FEDERAL_FOIA_DAYS = 20  # 5 U.S.C. § 552(a)(6)(A)(i): twenty working days
+
+
+def check_fields(fields: Mapping[str, Any]) -> Dict[str, str]:
+    """Validate ``--set`` values: known keys, non-empty text without control characters."""
+    out = {}
+    for key, value in fields.items():
+        if key not in FIELDS:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(FIELDS), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise DataError(f"unknown field '{key}' for --set; {hint}known: {', '.join(FIELDS)}", field=key)
+        text = "" if value is None else str(value)
+        if not text.strip():
+            raise DataError("is empty; give a value (--set key=value)", field=key)
+        bad = FORBIDDEN_CHARS.search(text)
+        if bad:
+            raise DataError(f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold",
+                            field=key)
+        out[key] = " ".join(text.split())
+    return out
+
+
+def body_name(name: str, title: str) -> str:
+    """"Santa Clara County" + "Board of Supervisors" -> "Santa Clara County Board of Supervisors";
+    "Arlington County" + "County Board" -> "Arlington County Board" (the shared word once)."""
+    last = name.split()[-1] if name.split() else ""
+    if title.split()[:1] == [last]:
+        title = title[len(last):].lstrip()
+    return f"{name} {title}"
+
+
+def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.date,
+          fields: Mapping[str, str]) -> Dict[str, Any]:
+    """The template context for one document."""
+    j, state = jurisdiction, jurisdiction.state
+    record = dict(j.record)
+    reason = record.get("no_county_government") or (state.get("no_county_government") if j.kind == "county" else None)
+    if reason and not fields.get("governing_body"):
+        raise DataError(
+            f"{j.name} has no county government ({reason.rstrip('.')}); documents must come from a body"
+            " that exists: add the town or city to a data file (kind: city), or pass --set governing_body=...",
+            jurisdiction=j.id, field="governing_body", path=j.path, line=j.line,
+        )
+    is_city = j.kind == "city" or j.name.endswith(" city")
+    title = fields.get("governing_body") or record.get("governing_body") or (
+        "City Council" if is_city else (state.get("county_body") or {}).get("title"))
+    if not title:
+        raise DataError(
+            "no governing body title for this jurisdiction or its state; add 'governing_body' to the"
+            " data or pass --set governing_body=...", jurisdiction=j.id, field="governing_body",
+            path=j.path, line=j.line,
+        )
+    formal = record.get("formal_name") or j.name
+    body = fields.get("governing_body_name") or (
+        record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
+    chair = fields.get("chair_title") or record.get("chair_title") or "Chair"
+    view = {
+        **record,
+        "id": j.id,
+        "name": j.name,
+        "formal_name": formal,
+        "kind": j.kind,
+        "state": j.state_code,
+        "state_name": state.get("name"),
+        "body": body,
+        "body_title": title,
+        "chair_title": chair,
+        "clerk_title": fields.get("clerk_title") or record.get("clerk_title") or (
+            "City Clerk" if is_city else f"Clerk of the {title}"),
+        "counsel_title": fields.get("counsel_title") or record.get("counsel_title") or (
+            "City Attorney" if is_city else state.get("county_counsel_title") or "County Attorney"),
+    }
+    signer = record.get("signer") or {}
+    values = {
+        "signer": fields.get("signer") or signer.get("name"),
+        "signer_title": fields.get("signer_title") or signer.get("title") or f"{chair}, {body}",
+        "requester": fields.get("requester") or formal,
+        "contact": fields.get("contact") or record.get("email") or (
+            ", ".join(record["address"]) if record.get("address") else None),
+        "resolution_number": fields.get("resolution_number"),
+    }
+
+    def wrap(data, name):
+        return Record(data, name, j.id, j.path, j.line)
+
+    def deadline(days: int, unit: str, federal: bool = False) -> dt.date:
+        return add_days(date, int(days), str(unit), None if federal else j.state_code)
+
+    return {
+        "document": document,
+        "j": wrap(view, "jurisdiction"),
+        "state": wrap({**state, "code": j.state_code}, "state"),
+        "federal": wrap(dataset.federal, "federal"),
+        "fields": wrap(values, "fields"),
+        "date": date,
+        "deadline": deadline,
+        "federal_foia_days": FEDERAL_FOIA_DAYS,
+    }

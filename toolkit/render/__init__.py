@@ -1,0 +1,90 @@
+"""From a jurisdiction to document bytes: template -> blocks -> DOCX or PDF.
+
+:func:`compose` runs the document's template (the words, written once) and parses its output into
+blocks; :mod:`.docx` and :mod:`.pdf` lay the same blocks out, so both formats always say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Optional, Sequence, Tuple
+
+import jinja2
+from jinja2.exceptions import SecurityError
+
+from .. import blocks, context
+from ..data.dataset import Dataset, Jurisdiction
+from ..documents import DOCUMENTS
+from ..errors import DataError, TemplateError, ToolkitError
+from ..resources import bundled
+from ..templating import environment
+
+FORMATS = ("docx", "pdf")
+
+
+def bundled_templates() -> str:
+    """The folder of the templates that ship with toolkit."""
+    return str(bundled("templates"))
+
+
+def search_path(templates: "Optional[os.PathLike[str] | str]") -> Tuple[str, ...]:
+    """User templates first (they override bundled ones by file name), then the bundled ones."""
+    bundled = bundled_templates()
+    if templates is None:
+        return (bundled,)
+    user = os.fspath(templates)
+    if not os.path.isdir(user):
+        raise TemplateError("templates folder not found; give an existing folder with --templates",
+                            path=user, template=user)
+    return (os.path.realpath(user), bundled)
+
+
+@lru_cache(maxsize=16)
+def _env(path: Tuple[str, ...]):
+    return environment(path)
+
+
+def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.date,
+            fields: Mapping[str, str], templates=None) -> blocks.Document:
+    """Run the document's template for ``jurisdiction`` and parse the result into blocks."""
+    kind = DOCUMENTS.get(document)
+    if kind is None:
+        raise ToolkitError(f"unknown document '{document}'; choose one of: {', '.join(DOCUMENTS)}")
+    path = search_path(templates)
+    env = _env(path)
+    ctx = context.build(document, jurisdiction, dataset, date, fields)
+    try:
+        markup = env.get_template(kind.template).render(ctx)
+    except DataError as exc:
+        exc.jurisdiction = exc.jurisdiction or jurisdiction.id
+        raise
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template '{exc.name}' not found in {', '.join(path)}", template=exc.name) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"template syntax error: {exc.message}", template=exc.name, path=exc.filename,
+                            line=exc.lineno) from None
+    except SecurityError as exc:
+        raise TemplateError(f"template tried something the sandbox forbids: {exc}", template=kind.template,
+                            jurisdiction=jurisdiction.id) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"template uses an undefined name: {exc.message}", template=kind.template,
+                            jurisdiction=jurisdiction.id) from None
+    return blocks.parse(markup, kind.template)
+
+
+def to_format(doc: blocks.Document, fmt: str, date: dt.date, templates=None) -> bytes:
+    """Lay out composed blocks as ``fmt`` ('docx' or 'pdf')."""
+    path = search_path(templates)
+    if fmt == "docx":
+        from . import docx
+
+        shell = next((os.path.join(p, "shell.docx") for p in path if os.path.isfile(os.path.join(p, "shell.docx"))))
+        return docx.render(doc, date, shell)
+    if fmt == "pdf":
+        from . import pdf
+
+        return pdf.render(doc, date, _env(path), path)
+    raise ToolkitError(f"unknown format '{fmt}'; choose docx or pdf")

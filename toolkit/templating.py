@@ -1,0 +1,144 @@
+"""The Jinja environment every document template runs in.
+
+Templates may come from users (``--templates DIR``), so they run in Jinja's immutable sandbox.
+Output is autoescaped, so data is always literal text, never markup or template code. Undefined
+names are errors (``StrictUndefined``), and a value the data lacks is a :class:`Missing` that stops
+the render with a :class:`~toolkit.errors.DataError` naming the field and the jurisdiction the
+moment a template tries to print it: a document never says "None" or leaves a silent blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, Iterable, Optional
+
+from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import DataError
+
+
+class Missing:
+    """A field the data does not have. Falsy (so ``{% if %}`` can test it); printing it raises."""
+
+    __slots__ = ("field", "owner")
+
+    def __init__(self, field: str, owner: "Record") -> None:
+        self.field = field
+        self.owner = owner
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __getattr__(self, name: str) -> "Missing":
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Missing(f"{self.field}.{name}", self.owner)
+
+    __getitem__ = __getattr__
+
+    def error(self) -> DataError:
+        owner = self.owner
+        return DataError(
+            f"the document needs '{self.field}', which the data does not give; add it to the data"
+            f" (see 'toolkit show {owner.jurisdiction}') or pass it with --set",
+            jurisdiction=owner.jurisdiction, field=self.field, path=owner.path, line=owner.line,
+        )
+
+    def __str__(self) -> str:
+        raise self.error()
+
+    __html__ = __str__
+
+
+class Record:
+    """Read-only view of a mapping for templates: ``rec.key`` or ``rec['key']``; absent keys are
+    :class:`Missing`, nested mappings are Records, lists are lists of Records."""
+
+    __slots__ = ("_data", "_name", "jurisdiction", "path", "line")
+
+    def __init__(self, data: Dict[str, Any], name: str, jurisdiction: str, path=None, line=None) -> None:
+        self._data = data
+        self._name = name
+        self.jurisdiction = jurisdiction
+        self.path = path
+        self.line = line
+
+    def _wrap(self, key: str, value: Any) -> Any:
+        name = f"{self._name}.{key}" if self._name else key
+        if value is None:
+            return Missing(name, self)
+        if isinstance(value, dict):
+            return Record(value, name, self.jurisdiction, self.path, self.line)
+        if isinstance(value, list):
+            return [self._wrap(f"{key}[{i}]", item) for i, item in enumerate(value)]
+        return value
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return self._wrap(key, self._data.get(key))
+
+    __getitem__ = __getattr__
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def __contains__(self, key: str) -> bool:
+        return self._data.get(key) is not None
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Missing):
+        raise value.error()
+    if value is None:  # a None that did not come through a Record (a template's own variable)
+        raise DataError("a template printed an empty value; give the field a value in the data")
+    return value
+
+
+def longdate(value: Any) -> str:
+    """``2010-09-28`` -> ``September 28, 2010``; text (e.g. ``November 2009``) is kept."""
+    if isinstance(value, Missing):
+        raise value.error()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value:%B} {value.day}, {value.year}"
+    return str(value)
+
+
+def period(value: Any) -> str:
+    """End a sentence after ``value`` without doubling a period ("et seq." stays "et seq.")."""
+    text = str(value)
+    return text if text.endswith(".") else text + "."
+
+
+def join_and(items: Iterable[Any], conjunction: str = "and") -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``."""
+    items = [str(i) for i in items]
+    if len(items) <= 2:
+        return f" {conjunction} ".join(items)
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
+    """A sandboxed, autoescaping, strict environment loading templates from ``search_path``."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(list(search_path)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["longdate"] = longdate
+    env.filters["join_and"] = join_and
+    env.filters["period"] = period
+    return env
