@@ -91,7 +91,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     values = {
         "signer": fields.get("signer") or signer.get("name"),
         "signer_title": fields.get("signer_title") or signer.get("title") or f"{chair}, {body}",
-        "requester": fields.get("requester") or formal,
+        "requester": fields.get("requester") or f"the {formal}",
         "contact": fields.get("contact") or record.get("email") or (
             ", ".join(record["address"]) if record.get("address") else None),
         "resolution_number": fields.get("resolution_number"),

@@ -119,6 +119,12 @@ def period(value: Any) -> str:
     return text if text.endswith(".") else text + "."
 
 
+def capfirst(value: Any) -> str:
+    """Upper-case the first letter only: "the County of X" -> "The County of X"."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
+
+
 def join_and(items: Iterable[Any], conjunction: str = "and") -> str:
     """``["a", "b", "c"]`` -> ``a, b and c``."""
     items = [str(i) for i in items]
@@ -141,4 +147,5 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["longdate"] = longdate
     env.filters["join_and"] = join_and
     env.filters["period"] = period
+    env.filters["capfirst"] = capfirst
     return env

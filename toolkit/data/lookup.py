@@ -53,6 +53,8 @@ def find(dataset: Dataset, query: str, *, kind: Optional[str] = None, state: Opt
         return exact
     key = slugify(query)
     matches = [j for j in _index(dataset).get(key, []) if _fits(j, kind) and (state is None or j.state_code == state)]
+    if not matches and kind == "city":  # "--city baltimore" means the independent "Baltimore city"
+        matches = [j for j in _index(dataset).get(f"{key}-city", []) if state is None or j.state_code == state]
     matches = list(dict.fromkeys(matches))
     if len(matches) == 1:
         return matches[0]

@@ -190,7 +190,8 @@ class Validator:
                 self.problem(f"must be a list (lines starting with '- '), not {_describe(value)}", line, where, who)
                 return value
             for i, item in enumerate(value):
-                value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, who)
+                owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None)
+                value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, owner)
             return value
         if kind == "dict-of":
             if not isinstance(value, dict):

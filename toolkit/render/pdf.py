@@ -52,6 +52,9 @@ def render(document: Document, date: dt.date, env, roots: Sequence[str]) -> byte
     source = html(document, date, env)
     identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
     fetch = fetcher(roots)
+    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(date.year, date.month, date.day,
+                                                         tzinfo=dt.timezone.utc).timestamp()))
     css = next((os.path.join(r, "style.css") for r in roots if os.path.isfile(os.path.join(r, "style.css"))), None)
     try:
         return HTML(string=source, base_url=Path(roots[0]).as_uri() + "/", url_fetcher=fetch).write_pdf(

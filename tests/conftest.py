@@ -1,0 +1,62 @@
+"""Helpers that read the produced documents back, as a person's software would."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+DATE = "2026-11-23"
+
+
+def docx_lines(data: bytes) -> list:
+    """The DOCX's paragraphs as text (python-docx, as Word would show them)."""
+    from docx import Document
+
+    return [p.text for p in Document(io.BytesIO(data)).paragraphs if p.text.strip()]
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text (pypdf), pages joined."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def words(text: str) -> list:
+    """Words for comparing the two formats: fill-in lines, list numbers and page footers dropped."""
+    text = re.sub(r"Page \d+ of \d+", " ", text)
+    text = re.sub(r"_+", " ", text)
+    return [w for w in text.split() if not re.fullmatch(r"\d+\.|•", w)]
+
+
+@pytest.fixture
+def write_yaml(tmp_path):
+    """Write a YAML data file into tmp_path and return its path."""
+
+    def make(text: str, name: str = "data.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return make
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None
+
+
+needs_libreoffice = pytest.mark.skipif(not have("libreoffice") and not have("soffice"),
+                                       reason="LibreOffice is not installed")
+
+
+def libreoffice_to_pdf(docx_path: Path, out_dir: Path) -> Path:
+    program = shutil.which("libreoffice") or shutil.which("soffice")
+    subprocess.run([program, "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx_path)],
+                   check=True, capture_output=True, timeout=180)
+    return out_dir / (docx_path.stem + ".pdf")

@@ -1,0 +1,77 @@
+"""The command line, through click's runner: outputs, listing, errors as one line."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+import toolkit
+from toolkit.cli import main
+from conftest import DATE, pdf_text
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_letter_with_nothing_else_writes_both_formats(tmp_path):
+    result = invoke("letter", "--county", "santa-clara", "--out", str(tmp_path), "--date", DATE)
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == ["santa-clara-letter.docx", "santa-clara-letter.pdf"]
+    assert str(tmp_path / "santa-clara-letter.pdf") in result.output
+    assert "California Department of Justice" in pdf_text((tmp_path / "santa-clara-letter.pdf").read_bytes())
+
+
+def test_format_set_and_state(tmp_path):
+    result = invoke("foia", "--county", "Washington", "--state", "OR", "--format", "pdf", "--out", str(tmp_path),
+                    "--set", "signer=Ana Pérez", "--set", "contact=ana@example.org", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    text = pdf_text((tmp_path / "washington-or-foia.pdf").read_bytes())
+    assert "Ana Pérez" in text and "ana@example.org" in text and "Oregon" in text
+
+
+def test_ambiguous_and_unknown_names_are_one_line_errors(tmp_path):
+    result = CliRunner().invoke(main, ["letter", "--county", "washington", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "washington-or" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["letter", "--county", "santa-clar", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "did you mean: santa-clara" in result.output
+    assert not any(tmp_path.iterdir())
+
+
+def test_debug_shows_the_traceback():
+    result = CliRunner().invoke(main, ["--debug", "letter", "--county", "nowhere-at-all"])
+    assert result.exit_code == 1 and isinstance(result.exception, toolkit.UnknownJurisdiction)
+
+
+def test_list_json_and_csv():
+    result = invoke("list", "--state", "DE", "--format", "json")
+    rows = json.loads(result.output)
+    assert [r["name"] for r in rows] == ["Kent County", "New Castle County", "Sussex County"]
+    assert set(rows[0]) >= {"id", "name", "state", "kind", "fips"}
+    result = invoke("list", "--state", "RI", "--format", "csv")
+    assert result.output.splitlines()[0] == "id,name,state,kind,fips" and len(result.output.splitlines()) == 6
+
+
+def test_show_includes_inherited_state_facts_and_sources():
+    result = invoke("show", "arlington", "--format", "json")
+    record = json.loads(result.output)
+    assert record["inherited from state"]["sib"]["name"] == "Virginia State Police"
+    assert record["resolution"]["source"]
+
+
+def test_check_bundled_ok_and_broken_file_lists_every_problem(write_yaml):
+    result = invoke("check", "--no-warnings")
+    assert result.exit_code == 0 and "OK" in result.output
+    path = write_yaml("jurisdictions:\n  - id: a\n    nmae: A\n    state: CA\n  - id: b\n    state: XX\n")
+    result = CliRunner().invoke(main, ["check", "--data", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3" in result.output and "did you mean 'name'" in result.output
+    assert f"{path}:5" in result.output
+
+
+def test_version_and_help():
+    assert toolkit.__version__ in invoke("--version").output
+    for command in ("letter", "resolution", "foia", "records-request", "list", "show", "check"):
+        assert "--help" in invoke(command, "--help").output or "Usage" in invoke(command, "--help").output

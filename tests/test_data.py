@@ -1,0 +1,177 @@
+"""The bundled data: coverage against the Census list, known facts, layering, lookup."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import toolkit
+from toolkit import DataError, UnknownJurisdiction
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def census_counts():
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "scripts" / "generate_counties.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.COUNT_2020
+
+
+@pytest.fixture(scope="module")
+def data():
+    return toolkit.load_jurisdictions()
+
+
+def test_bundled_data_ships_with_the_package():
+    assert toolkit.DEFAULT_DATA.is_file()
+    assert (toolkit.DEFAULT_DATA.parent / ("templates" if "_bundled" in str(toolkit.DEFAULT_DATA) else "templates")).is_dir()
+
+
+def test_every_county_equivalent_per_state_matches_the_census(data):
+    counts = Counter(j.state_code for j in data if j.is_county_equivalent)
+    assert dict(counts) == census_counts()
+    assert sum(counts.values()) == 3143
+
+
+def test_ids_are_unique_slugs(data):
+    ids = [j.id for j in data] + [a for j in data for a in j.aliases]
+    assert len(ids) == len(set(ids))
+    assert data.get("baltimore-md").name == "Baltimore County"
+    assert data.get("baltimore-city-md").name == "Baltimore city"
+
+
+def test_every_state_has_a_bureau_and_a_records_law_with_sources(data):
+    assert len(data.states) == 51
+    for code, state in data.states.items():
+        assert state["sib"]["name"] and state["sib"]["address"], code
+        law = state["records_law"]
+        assert law["citation"] and (law.get("source") or law.get("verified") is False), code
+        assert (law.get("deadline_days") is None) == (law.get("deadline_unit") is None), code
+
+
+def test_known_facts(data):
+    assert data.states["CA"]["sib"]["name"] == "California Department of Justice"
+    assert data.states["VA"]["records_law"]["citation"] == "Va. Code § 2.2-3700 et seq."
+    assert data.states["DC"]["records_law"]["deadline_days"] == 15
+    assert data.federal["ice_foia"]["address"][0] == "500 12th Street SW, Stop 5009"
+
+
+def test_seed_records_lay_over_generated_counties_and_inherit_state_facts(data):
+    sc = data.get("santa-clara")
+    assert sc is data.get("santa-clara-ca") and sc.fips == "06085"
+    assert sc.record["activation"]["date"].isoformat() == "2010-05-04"
+    assert sc.state["sib"]["name"] == "California Department of Justice"
+    for jid in ("santa-clara", "san-francisco", "san-mateo", "arlington", "district-of-columbia"):
+        assert data.get(jid) is not None
+
+
+@pytest.mark.parametrize("query,kind,state,expected", [
+    ("santa-clara", "county", None, "santa-clara"),
+    ("Santa Clara County", "county", None, "santa-clara"),
+    ("SANTA CLARA", "county", None, "santa-clara"),
+    ("washington", "county", "OR", "washington-or"),
+    ("Prince George's County", "county", "MD", "prince-georges-md"),
+    ("Doña Ana County", "county", None, "dona-ana-nm"),
+    ("san francisco", "city", None, "san-francisco"),
+    ("baltimore", "city", None, "baltimore-city-md"),
+])
+def test_lookup(query, kind, state, expected):
+    assert toolkit.find_jurisdiction(query, kind=kind, state=state).id == expected
+
+
+def test_ambiguous_name_lists_candidates_and_states():
+    with pytest.raises(UnknownJurisdiction) as info:
+        toolkit.find_jurisdiction("washington", kind="county")
+    assert len(info.value.candidates) >= 30 and "washington-or" in info.value.candidates
+    assert "--state" in str(info.value)
+
+
+def test_near_miss_suggests_closest_ids():
+    with pytest.raises(UnknownJurisdiction) as info:
+        toolkit.find_jurisdiction("santa-clar", kind="county")
+    assert info.value.suggestions[0] == "santa-clara"
+
+
+def test_user_file_inherits_bundled_states(write_yaml):
+    path = write_yaml("""
+        jurisdictions:
+          - id: springfield
+            name: Springfield
+            kind: city
+            state: IL
+            sources: [example]
+    """)
+    data = toolkit.load_jurisdictions(path)
+    j = data.get("springfield")
+    assert j.state["sib"]["name"] == "Illinois State Police"
+    pdf = toolkit.render("letter", "springfield", "docx", data=path, date="2026-11-23")
+    assert b"word/document.xml" in pdf
+
+
+def test_every_problem_is_reported_with_its_line(write_yaml):
+    path = write_yaml("""
+        jurisdictions:
+          - id: one
+            nmae: One County
+            state: CA
+          - id: Two Bad
+            name: Two
+            state: California
+            population: {value: lots}
+    """)
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(path)
+    text = [str(p) for p in info.value.problems]
+    assert any(":3:" in t and "jurisdiction 'one'" in t and "unknown field 'nmae' (did you mean 'name'?)" in t
+               for t in text)
+    assert any(":2:" in t and "jurisdictions[0].name'" in t and "missing" in t for t in text)
+    assert any(":5:" in t and "'Two Bad' is not of the right form" in t for t in text)
+    assert any(":7:" in t and "state" in t for t in text)
+    assert any("whole number" in t for t in text)
+    assert len(info.value.problems) >= 5
+
+
+def test_broken_yaml_names_file_line_and_column(write_yaml):
+    path = write_yaml("jurisdictions:\n  - id: x\n    name: [unclosed\n")
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(path)
+    assert info.value.path == str(path) and info.value.line and "not valid YAML" in str(info.value)
+
+
+def test_missing_fact_stops_the_render_naming_the_field(write_yaml, tmp_path):
+    path = write_yaml("""
+        states:
+          ZZ:
+            name: Nowhere
+            county_body: {title: Board of Commissioners, source: x}
+            records_law: {name: Nowhere Records Act, citation: N.C. § 1, source: x}
+        jurisdictions:
+          - id: lost
+            name: Lost County
+            state: ZZ
+            sources: [x]
+    """)
+    with pytest.raises(DataError) as info:
+        toolkit.write("letter", "lost", data=path, out=tmp_path / "out", date="2026-11-23")
+    assert info.value.jurisdiction == "lost" and info.value.field.startswith("state.sib")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_check_reports_facts_without_a_source(write_yaml):
+    from toolkit.data.dataset import load
+
+    path = write_yaml("""
+        jurisdictions:
+          - id: unsourced
+            name: Unsourced
+            kind: city
+            state: CA
+            population: {value: 10}
+    """)
+    data = toolkit.load_jurisdictions(path)
+    kinds = Counter(p.severity for p in data.problems)
+    assert kinds["unsourced"] == 2  # the record and its population fact
