@@ -6,21 +6,24 @@ PDF (WeasyPrint)::
     import toolkit
     pdf = toolkit.render("letter", "santa-clara", format="pdf", date="2026-11-23")
     paths = toolkit.write("foia", "arlington", out="out/", signer="Jane Doe")
-    toolkit.bulk(out="campaign/", states=["VA"])
+    result = toolkit.bulk("campaign/", states=["VA"])  # every document, manifest.csv
 
 Every failure is a :class:`ToolkitError` subclass carrying the jurisdiction, field, path and line.
 """
 
+__version__ = "0.1.0"
+
 from .api import DEFAULT_DATA, find_jurisdiction, load_jurisdictions, render, write
+from .campaign import bulk
 from .data.dataset import Dataset, Jurisdiction
 from .documents import DOCUMENTS, FIELDS
 from .errors import DataError, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction
 
-__version__ = "0.1.0"
 
 __all__ = [
     "render",
     "write",
+    "bulk",
     "load_jurisdictions",
     "find_jurisdiction",
     "DEFAULT_DATA",

@@ -112,6 +112,67 @@ for _name in DOCUMENTS:
     document_command(_name)
 
 
+@main.command("bulk")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for the campaign (created if needed).")
+@click.option("--state", "states", multiple=True, metavar="XX", help="Only this state; repeatable.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["county", "city", "state"]), help="Only this kind; repeatable.")
+@click.option("--jurisdiction", "ids", multiple=True, metavar="ID", help="Only this id; repeatable.")
+@click.option("--from", "from_file", type=click.Path(dir_okay=False, exists=True),
+              help="Ids to make, one a line, or a CSV with an 'id' column.")
+@click.option("--documents", default=",".join(DOCUMENTS), show_default=True, metavar="LIST",
+              help="Comma-separated documents to make.")
+@click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="docx|pdf|docx,pdf")
+@click.option("--date", metavar="YYYY-MM-DD", help="Date of the documents (default: today).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Fill in a field for every document; repeatable.")
+@click.option("--data", type=click.Path(dir_okay=False), help="Use this YAML data file.")
+@click.option("--templates", type=click.Path(file_okay=False), help="Folder of your own templates.")
+@click.option("--jobs", type=click.IntRange(1, 256), help="Worker processes (default: the number of cores).")
+@click.option("--shard", metavar="I/N", help="Make only shard I of N (stable, disjoint parts for several machines).")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write campaign.zip of the outputs.")
+@click.option("--force", is_flag=True, help="Redo every file, even unchanged ones.")
+@click.pass_context
+def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, date, sets, data, templates, jobs,
+                 shard, make_zip, force):
+    """Make every document for many jurisdictions, with manifest.csv; reruns skip unchanged files.
+
+    Example: toolkit bulk --out campaign --state VA --state MD --zip
+    """
+    from .campaign import bulk
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if not sys.stderr.isatty():
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="place", file=sys.stderr)
+        bar.n = done
+        bar.refresh()
+
+    documents_list = [d.strip() for d in documents.split(",") if d.strip()]
+    try:
+        result = run(ctx, bulk, out, states=states, kinds=kinds, ids=ids, from_file=from_file,
+                     documents=documents_list, formats=parse_formats(formats), date=date, fields=parse_sets(sets),
+                     data=data, templates=templates, jobs=jobs, shard=shard, make_zip=make_zip, force=force,
+                     progress=progress)
+    except KeyboardInterrupt as exc:
+        if bar is not None:
+            bar.close()
+        click.echo(f"interrupted: {exc}; run the same command again to resume", err=True)
+        ctx.exit(130)
+    if bar is not None:
+        bar.close()
+    click.echo(result.summary())
+    for row in result.rows:
+        if row["status"] == "failed":
+            click.echo(f"failed: {row['jurisdiction']} {row['document']} {row['format']}: {row['error']}", err=True)
+    if not result.ok:
+        ctx.exit(1)
+
+
 @main.command("list")
 @click.option("--state", metavar="XX", help="Only this state.")
 @click.option("--kind", type=click.Choice(["county", "city", "state"]), help="Only this kind.")
