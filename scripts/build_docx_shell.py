@@ -95,7 +95,30 @@ def build(path: Path) -> None:
     doc.core_properties.author = "toolkit"
     doc.core_properties.title = "toolkit document shell"
     doc.save(path)
+    _drop_extras(path)
     print(f"wrote {path}")
+
+
+def _drop_extras(path: Path) -> None:
+    """Remove the default template's thumbnail (a picture of an empty page) and its Word 2010
+    stylesWithEffects part: neither is needed, and they tripled every DOCX's size."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    drop = {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"}
+    for name in drop:
+        parts.pop(name, None)
+    for rels in ("_rels/.rels", "word/_rels/document.xml.rels"):
+        parts[rels] = re.sub(rb'<Relationship [^>]*Target="[^"]*(thumbnail\.jpeg|stylesWithEffects\.xml)"[^>]*/>', b"",
+                             parts[rels])
+    parts["[Content_Types].xml"] = re.sub(
+        rb'<Override PartName="/(docProps/thumbnail\.jpeg|word/stylesWithEffects\.xml)"[^>]*/>', b"",
+        parts["[Content_Types].xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 if __name__ == "__main__":

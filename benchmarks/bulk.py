@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Campaign speed and memory, measured side by side in one run (ratios, not absolute timings).
+
+Prints documents per second for DOCX and PDF bulk runs with 1 and 2 jobs, the naive loop (one
+``toolkit.render()`` call per document), LibreOffice converting the same DOCX files to PDF (what
+a mail-merge user does today), and peak memory for 1,000 vs 10,000 DOCX documents.
+
+Usage: python benchmarks/bulk.py [--places 25] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import toolkit
+from toolkit.campaign import select
+
+DATE = "2026-11-23"
+DOCS = list(toolkit.DOCUMENTS)
+
+
+def places(n: int):
+    data = toolkit.load_jurisdictions()
+    return [j.id for j in select(data, states=["VA", "NC", "GA", "TX"])][:n]
+
+
+def timed_bulk(ids, fmt, jobs, out):
+    start = time.perf_counter()
+    result = toolkit.bulk(out, ids=ids, formats=[fmt], date=DATE, jobs=jobs, force=True)
+    assert result.ok, result.summary()
+    return len(result.rows) / (time.perf_counter() - start)
+
+
+def naive(ids, fmt):
+    start = time.perf_counter()
+    n = 0
+    for jid in ids:
+        for doc in DOCS:
+            toolkit.render(doc, jid, fmt, date=DATE)
+            n += 1
+    return n / (time.perf_counter() - start)
+
+
+def libreoffice(docx_dir: Path, out: Path):
+    program = shutil.which("libreoffice") or shutil.which("soffice")
+    if not program:
+        return None
+    files = sorted(str(p) for p in docx_dir.rglob("*.docx"))
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    start = time.perf_counter()
+    subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out), *files], check=True, capture_output=True)
+    return len(files) / (time.perf_counter() - start)
+
+
+def peak_memory(documents: int) -> float:
+    """Peak RSS (MiB) of a fresh process making ``documents`` DOCX files with 2 jobs."""
+    code = f"""
+import resource, sys, tempfile, toolkit
+from toolkit.campaign import select
+data = toolkit.load_jurisdictions()
+ids = [j.id for j in data][:{documents} // 4]
+toolkit.bulk(tempfile.mkdtemp(), ids=ids, formats=["docx"], date="{DATE}", jobs=2)
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(own + kids)
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--places", type=int, default=25, help="jurisdictions (x4 documents) per measurement")
+    parser.add_argument("--quick", action="store_true", help="skip the 10,000-document memory run")
+    args = parser.parse_args()
+    ids = places(args.places)
+    n = len(ids) * len(DOCS)
+    work = Path(tempfile.mkdtemp(prefix="toolkit-bench-"))
+    toolkit.render("letter", ids[0], "pdf", date=DATE)  # warm imports and caches for every contender
+    print(f"{n} documents ({len(ids)} places x {len(DOCS)} kinds), {os.cpu_count()} cores")
+    docx1 = timed_bulk(ids, "docx", 1, work / "d1")
+    docx2 = timed_bulk(ids, "docx", 2, work / "d2")
+    pdf1 = timed_bulk(ids, "pdf", 1, work / "p1")
+    pdf2 = timed_bulk(ids, "pdf", 2, work / "p2")
+    loop = naive(ids, "pdf")
+    lo = libreoffice(work / "d2", work / "lo")
+    print(f"DOCX bulk   --jobs 1: {docx1:8.1f} docs/s")
+    print(f"DOCX bulk   --jobs 2: {docx2:8.1f} docs/s   (target >= 200)")
+    print(f"PDF  bulk   --jobs 1: {pdf1:8.1f} docs/s")
+    print(f"PDF  bulk   --jobs 2: {pdf2:8.1f} docs/s")
+    print(f"PDF  naive render() loop: {loop:8.1f} docs/s")
+    print(f"LibreOffice DOCX->PDF:    {lo:8.1f} docs/s" if lo else "LibreOffice: not installed")
+    print(f"ratio PDF bulk (2 jobs) / naive loop: {pdf2 / loop:5.2f}x   (target >= 3)")
+    if lo:
+        print(f"ratio PDF bulk (2 jobs) / LibreOffice: {pdf2 / lo:5.2f}x   (target >= 3)")
+    print(f"ratio --jobs 2 / --jobs 1: PDF {pdf2 / pdf1:4.2f}x, DOCX {docx2 / docx1:4.2f}x   (target >= 1.8)")
+    if not args.quick:
+        small, large = peak_memory(1000), peak_memory(10000)
+        print(f"peak memory: 1,000 docs {small:.0f} MiB, 10,000 docs {large:.0f} MiB, ratio {large / small:4.2f}x"
+              "   (target <= 1.2)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
