@@ -19,9 +19,9 @@ from .yamlsource import line_of
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
 FIPS = re.compile(r"^\d{2}(?:\d{3})?(?:\d{5})?$")
-# Characters a DOCX (XML 1.0) cannot hold: C0 controls but tab/newline/CR, DEL, surrogates,
-# and the two non-characters U+FFFE/U+FFFF.
-FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters a document cannot hold: C0 controls but tab/newline/CR (XML 1.0 forbids them), DEL
+# and the C1 controls (XML allows them, but no font draws them), surrogates, U+FFFE/U+FFFF.
+FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 KINDS = ("county", "city", "state")
 DAY_UNITS = ("calendar", "business")
 

@@ -24,18 +24,30 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 def fetcher(roots: Sequence[str]):
-    """A WeasyPrint url_fetcher that serves only files inside ``roots``."""
+    """A WeasyPrint URL fetcher that serves only ``file:`` URLs inside ``roots`` and refuses the
+    rest (other files, the network) with ValueError, which WeasyPrint reports and skips."""
+    from weasyprint import urls
+
     real_roots = [os.path.realpath(r) for r in roots]
 
-    def fetch(url: str, timeout: int = 10, ssl_context=None):
-        from weasyprint.urls import default_url_fetcher
-
+    def check(url: str) -> None:
         parsed = urlparse(url)
-        if parsed.scheme == "file":
-            path = os.path.realpath(unquote(parsed.path))
-            if any(path == root or path.startswith(root + os.sep) for root in real_roots):
-                return default_url_fetcher(url, timeout, ssl_context)
-        raise ValueError(f"toolkit does not fetch {url!r}: only files inside the templates folder")
+        path = os.path.realpath(unquote(parsed.path)) if parsed.scheme == "file" else None
+        if path is None or not any(path == root or path.startswith(root + os.sep) for root in real_roots):
+            raise ValueError(f"toolkit does not fetch {url!r}: only files inside the templates folder")
+
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint >= 68
+
+        class SafeFetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                check(url)
+                return super().fetch(url, headers)
+
+        return SafeFetcher(allowed_protocols=("file",))
+
+    def fetch(url: str, timeout: int = 10, ssl_context=None):  # older WeasyPrint
+        check(url)
+        return urls.default_url_fetcher(url, timeout, ssl_context)
 
     return fetch
 
