@@ -22,7 +22,11 @@ def docx_lines(data: bytes) -> list:
 
 
 def pdf_text(data: bytes) -> str:
-    """The PDF's text (pypdf), pages joined."""
+    """The PDF's text, pages joined: poppler's pdftotext where installed (it decodes every font
+    encoding WeasyPrint writes), else pypdf."""
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                              check=True).stdout.decode("utf-8")
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)

@@ -177,3 +177,36 @@ def test_check_reports_facts_without_a_source(write_yaml):
     data = toolkit.load_jurisdictions(path)
     kinds = Counter(p.severity for p in data.problems)
     assert kinds["unsourced"] == 2  # the record and its population fact
+
+
+NO_COUNTY_GOVERNMENT = {"CT", "RI", "VT"}
+
+
+def test_a_county_in_every_state_renders_all_documents_in_both_formats(tmp_path):
+    from conftest import docx_lines, pdf_text
+
+    data = toolkit.load_jurisdictions()
+    sample = {}
+    for j in data:
+        sample.setdefault(j.state_code, j.id)
+    result = toolkit.bulk(tmp_path, ids=list(sample.values()), date="2026-11-23", jobs=2)
+    by_state = {}
+    for row in result.rows:
+        by_state.setdefault(data.get(row["jurisdiction"]).state_code, []).append(row)
+    assert len(by_state) == 51
+    for state, rows in by_state.items():
+        assert len(rows) == 8, state
+        if state in NO_COUNTY_GOVERNMENT:
+            assert all(r["status"] == "failed" and "no county government" in r["error"] for r in rows), state
+            continue
+        assert all(r["status"] == "written" for r in rows), [r["error"] for r in rows if r["error"]]
+        name = data.get(rows[0]["jurisdiction"]).name
+        for row in rows:
+            raw = (tmp_path / row["path"]).read_bytes()
+            text = " ".join(docx_lines(raw)) if row["format"] == "docx" else pdf_text(raw)
+            text = " ".join(text.split())
+            assert name in text and "{{" not in text and "{%" not in text and "None" not in text, row["path"]
+            if row["document"] == "records-request":
+                law = data.states[state]["records_law"]
+                assert law["citation"] in text, row["path"]
+                assert (law.get("deadline_days") is None) == ("sets no fixed number of days" in text), row["path"]

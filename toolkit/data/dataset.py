@@ -212,10 +212,13 @@ class _Builder:
 
     def curated(self, record, line, by_fips, states) -> Optional[Jurisdiction]:
         """A hand-written record: laid over the generated county with its FIPS, or standalone."""
-        if "name" not in record and record.get("fips") not in by_fips:
-            self.problem("is missing (required) unless 'fips' names a county in the data", line,
-                         record.get("id"), "name")
-            return None
+        if record.get("fips") not in by_fips:
+            missing = [key for key in ("name", "state") if key not in record]
+            for key in missing:
+                self.problem("is missing (required) unless 'fips' names a county in the data", line,
+                             record.get("id"), key)
+            if missing:
+                return None
         state = record.get("state")
         base = by_fips.get(record.get("fips"))
         name = record.get("name") or base.name

@@ -38,6 +38,7 @@ class Field:
     choices: tuple = ()
     hint: str = ""
     exact_str: bool = False  # numbers are refused rather than turned into text (FIPS, ZIP)
+    unless: str = ""  # a required field may be left out when this sibling field is given
 
 
 def _map(required: bool = False, **children: Field) -> Field:
@@ -63,8 +64,8 @@ PERSON = _map(name=_str(), title=_str(), **SOURCED)
 
 JURISDICTION = _map(
     id=_str(pattern=SLUG, hint="lower-case letters, digits and single hyphens, e.g. 'santa-clara'"),
-    name=_str(True),
-    state=_str(True, pattern=STATE_CODE, hint="a two-letter USPS code such as 'CA'"),
+    name=_str(True, unless="fips"),  # a record laid over a generated county takes its name and state
+    state=_str(True, pattern=STATE_CODE, hint="a two-letter USPS code such as 'CA'", unless="fips"),
     kind=_str(choices=KINDS),
     fips=_str(pattern=FIPS, exact_str=True, hint="quote it, e.g. \"06085\""),
     aliases=_list(_str()),
@@ -220,8 +221,8 @@ class Validator:
                 continue
             value[key] = self.check(value[key], spec.children[key], sub, line_of(value, key), who)
         for key, child in spec.children.items():
-            if child.required and key not in value:
-                self.problem(f"is missing (required)", line, f"{where}.{key}" if where else key, who)
+            if child.required and key not in value and not (child.unless and child.unless in value):
+                self.problem("is missing (required)", line, f"{where}.{key}" if where else key, who)
         return value
 
 
