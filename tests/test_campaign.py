@@ -123,3 +123,11 @@ def test_cli_bulk_from_file_with_zip_and_exit_codes(tmp_path):
     bad = CliRunner().invoke(main, ["bulk", "--out", str(out), "--jurisdiction", "washington-ri", "--documents",
                                     "letter", "--jobs", "1"])
     assert bad.exit_code == 1 and "failed: washington-ri letter" in bad.output
+
+
+def test_a_single_job_run_leaves_ctrl_c_working_in_the_caller(tmp_path):
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    toolkit.bulk(tmp_path, ids=["arlington"], documents=["letter"], formats=["docx"], date=DATE, jobs=1)
+    assert signal.getsignal(signal.SIGINT) is before

@@ -164,7 +164,6 @@ def test_missing_fact_stops_the_render_naming_the_field(write_yaml, tmp_path):
 
 
 def test_check_reports_facts_without_a_source(write_yaml):
-    from toolkit.data.dataset import load
 
     path = write_yaml("""
         jurisdictions:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import io
 import time
 import unicodedata
 from pathlib import Path

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from .data import dataset as _dataset
 from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
-from .errors import DataError, OutputError, ToolkitError
+from .errors import DataError, ToolkitError
 from .output import atomic_write, output_name
 from .render import FORMATS, compose, to_format
 from .resources import bundled

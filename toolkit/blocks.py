@@ -21,7 +21,7 @@ Vocabulary::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import List
 from xml.etree import ElementTree
 
 from .errors import TemplateError
@@ -115,10 +115,6 @@ def _runs(element, template, bold=False, italic=False) -> List[Run]:
 
 def _space(text: str) -> str:
     """Template layout (newlines, indentation) and data line breaks become single spaces."""
-    return " ".join(text.split(" ")) if "\n" not in text and "\t" not in text and "  " not in text else _collapse(text)
-
-
-def _collapse(text: str) -> str:
     lead = " " if text[:1].isspace() else ""
     tail = " " if text[-1:].isspace() else ""
     inner = " ".join(text.split())

@@ -17,7 +17,6 @@ import hashlib
 import io
 import json
 import os
-import sys
 import time
 import zipfile
 import zlib
@@ -281,14 +280,14 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
             if todo:
                 tasks.append((j.id, todo, day.isoformat(), checked, str(out)))
         # rows of earlier runs for files outside this selection stay in the manifest
-        kept = {k: v for k, v in previous.items() if k not in done and k[0] not in {t[0] for t in tasks}}
+        redone = {task[0] for task in tasks}
+        kept = {k: v for k, v in previous.items() if k not in done and k[0] not in redone}
         total = len(tasks)
         if progress:
             progress(0, total)
         workers = max(1, min(jobs or os.cpu_count() or 1, total or 1))
         try:
-            if workers == 1:
-                _init_worker(data, templates) if not _worker else None
+            if workers == 1:  # in this process: Ctrl-C must stay a KeyboardInterrupt here
                 _worker["dataset"], _worker["templates"] = dataset, templates
                 for n, task in enumerate(tasks, 1):
                     for row in _job(task):

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import click
 

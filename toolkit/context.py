@@ -4,7 +4,7 @@ the ``--set`` fields, with the defaults a real office would use."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Mapping
 
 from .data.dataset import Dataset, Jurisdiction
 from .data.schema import FORBIDDEN_CHARS

@@ -10,7 +10,7 @@ moment a template tries to print it: a document never says "None" or leaves a si
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment

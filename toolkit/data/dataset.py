@@ -16,7 +16,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..errors import DataError, Problem

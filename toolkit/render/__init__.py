@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import lru_cache
-from pathlib import Path
-from typing import Mapping, Optional, Sequence, Tuple
+from typing import Mapping, Optional, Tuple
 
 import jinja2
 from jinja2.exceptions import SecurityError

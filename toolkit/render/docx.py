@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 from docxtpl import DocxTemplate
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ..blocks import Block, Document, Run
+from ..blocks import Document, Run
 from ..errors import TemplateError
 
 BLANK = "_" * 28
