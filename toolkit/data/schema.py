@@ -70,6 +70,7 @@ JURISDICTION = _map(
     fips=_str(pattern=FIPS, exact_str=True, hint="quote it, e.g. \"06085\""),
     aliases=_list(_str()),
     formal_name=_str(),
+    text_name=_str(hint="how the place is named mid-sentence, e.g. 'the District of Columbia'"),
     governing_body=_str(hint="the body's title, e.g. 'Board of Supervisors'"),
     governing_body_name=_str(),
     chair_title=_str(),
@@ -95,6 +96,7 @@ JURISDICTION = _map(
 
 STATE = _map(
     name=_str(True),
+    text_name=_str(hint="how the state is named mid-sentence, e.g. 'the District of Columbia'"),
     fips=_str(pattern=FIPS, exact_str=True),
     sib=_map(**OFFICE.children),
     records_law=_map(
