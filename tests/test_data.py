@@ -80,6 +80,9 @@ def test_seed_records_lay_over_generated_counties_and_inherit_state_facts(data):
     ("Doña Ana County", "county", None, "dona-ana-nm"),
     ("san francisco", "city", None, "san-francisco"),
     ("baltimore", "city", None, "baltimore-city-md"),
+    ("baltimore", "county", None, "baltimore-md"),
+    ("bethel", "county", None, "bethel-census-area-ak"),
+    ("juneau", "county", "AK", "juneau-city-and-borough-ak"),
 ])
 def test_lookup(query, kind, state, expected):
     assert toolkit.find_jurisdiction(query, kind=kind, state=state).id == expected
@@ -179,6 +182,14 @@ def test_check_reports_facts_without_a_source(write_yaml):
 
 
 NO_COUNTY_GOVERNMENT = {"CT", "RI", "VT"}
+
+
+def test_places_without_a_government_are_refused_with_the_reason():
+    for jid in ("hartford-ct", "bethel-census-area-ak"):
+        with pytest.raises(DataError) as info:
+            toolkit.render("letter", jid, "docx", date="2026-11-23")
+        assert "no county government" in str(info.value) and info.value.field == "governing_body"
+    assert toolkit.render("letter", "juneau-city-and-borough-ak", "docx", date="2026-11-23")
 
 
 def test_a_county_in_every_state_renders_all_documents_in_both_formats(tmp_path):

@@ -11,13 +11,18 @@ import difflib
 from typing import Dict, List, Optional
 
 from ..errors import UnknownJurisdiction
-from .dataset import Dataset, Jurisdiction, short_name, slugify
+from .dataset import Dataset, Jurisdiction, slugify
+
+#: Endings a person may leave out when naming a county-equivalent ("Bethel" for "Bethel Census
+#: Area"); " city" is not among them, so "--county baltimore" stays Baltimore County.
+NAME_SUFFIXES = (" County", " Parish", " Borough", " Census Area", " City and Borough", " Municipality")
 
 KIND_WORD = {"county": "--county", "city": "--city", "state": "--state", None: "--jurisdiction"}
 
 
 def _keys(j: Jurisdiction) -> List[str]:
-    keys = {j.id, slugify(j.name), slugify(short_name(j.name)), *j.aliases}
+    keys = {j.id, slugify(j.name), *j.aliases}
+    keys.update(slugify(j.name[: -len(suffix)]) for suffix in NAME_SUFFIXES if j.name.endswith(suffix))
     formal = j.record.get("formal_name")
     if formal:
         keys.add(slugify(formal))
