@@ -103,7 +103,11 @@ def select(dataset: Dataset, *, states: Sequence[str] = (), kinds: Sequence[str]
         raise UnknownJurisdiction(f"unknown ids: {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''};"
                                   " check them with 'toolkit list'", query=missing[0])
     wanted_states = {s.upper() for s in states}
-    chosen: Dict[str, Jurisdiction] = {j.id: j for jid in ids for j in [dataset.get(jid)]}
+    chosen: Dict[str, Jurisdiction] = {}
+    for jid in ids:
+        found = dataset.get(jid)
+        if found is not None:
+            chosen[found.id] = found
     for j in dataset:
         if (not ids and not wanted_states) or j.state_code in wanted_states:
             chosen[j.id] = j
@@ -156,6 +160,7 @@ def _job(task: Tuple[str, List[Tuple[str, str, str]], str, Dict[str, str], str])
     dataset: Dataset = _worker["dataset"]  # type: ignore[assignment]
     templates = _worker["templates"]
     j = dataset.get(jid)
+    assert j is not None, jid  # the parent selected it from the same data
     date = dt.date.fromisoformat(date_text)
     folder = Path(out) / j.state_code / j.id
     rows = []

@@ -81,7 +81,7 @@ class Jurisdiction:
 
     def merged(self) -> Dict[str, Any]:
         """The full record with inherited state facts, as ``toolkit show`` prints it."""
-        out = {"id": self.id, "name": self.name, "state": self.state_code, "kind": self.kind}
+        out: Dict[str, Any] = {"id": self.id, "name": self.name, "state": self.state_code, "kind": self.kind}
         if self.fips:
             out["fips"] = self.fips
         out.update({k: v for k, v in self.record.items() if k not in out and k != "id"})
@@ -102,6 +102,7 @@ class Dataset:
     states: Dict[str, Dict[str, Any]]
     jurisdictions: List[Jurisdiction]
     problems: List[Problem] = field(default_factory=list)
+    lookup_index: Optional[Dict[str, List[Jurisdiction]]] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.by_id: Dict[str, Jurisdiction] = {j.id: j for j in self.jurisdictions}
@@ -187,7 +188,7 @@ class _Builder:
         text = raw.get("counties")
         if not text:
             return []
-        first_line = line_of(raw, "counties") + 1
+        first_line = (line_of(raw, "counties") or 0) + 1
         rows = csv.reader(io.StringIO(text))
         header = next(rows, None)
         if header != ["fips", "state", "name"]:

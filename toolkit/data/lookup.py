@@ -30,14 +30,13 @@ def _keys(j: Jurisdiction) -> List[str]:
 
 
 def _index(dataset: Dataset) -> Dict[str, List[Jurisdiction]]:
-    index = getattr(dataset, "_lookup_index", None)
-    if index is None:
-        index = {}
+    if dataset.lookup_index is None:
+        index: Dict[str, List[Jurisdiction]] = {}
         for j in dataset:
             for key in _keys(j):
                 index.setdefault(key, []).append(j)
-        dataset._lookup_index = index
-    return index
+        dataset.lookup_index = index
+    return dataset.lookup_index
 
 
 def _fits(j: Jurisdiction, kind: Optional[str]) -> bool:

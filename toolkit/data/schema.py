@@ -41,8 +41,8 @@ class Field:
     unless: str = ""  # a required field may be left out when this sibling field is given
 
 
-def _map(required: bool = False, **children: Field) -> Field:
-    return Field("map", required, children)
+def _map(**children: Field) -> Field:
+    return Field("map", False, children)
 
 
 def _list(item: Field, required: bool = False) -> Field:
@@ -53,7 +53,7 @@ def _str(required: bool = False, **kw) -> Field:
     return Field("str", required, **kw)
 
 
-SOURCED = dict(source=Field("source"), verified=Field("bool"), note=_str())
+SOURCED: Dict[str, Field] = dict(source=Field("source"), verified=Field("bool"), note=_str())
 TEXT_LINES = _list(_str())
 OFFICE = _map(
     name=_str(True), division=_str(), attention=_str(), address=_list(_str(), True),
@@ -192,6 +192,7 @@ class Validator:
             if not isinstance(value, list):
                 self.problem(f"must be a list (lines starting with '- '), not {_describe(value)}", line, where, who)
                 return value
+            assert spec.item is not None
             for i, item in enumerate(value):
                 owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None)
                 value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, owner)
@@ -200,6 +201,7 @@ class Validator:
             if not isinstance(value, dict):
                 self.problem(f"must be a mapping, not {_describe(value)}", line, where, who)
                 return value
+            assert spec.item is not None
             for key in value:
                 if spec.pattern and not (isinstance(key, str) and spec.pattern.match(key)):
                     self.problem(f"key '{key}' is not of the right form", line_of(value, key), where, who)

@@ -117,6 +117,7 @@ class _Builder:
                 seq.append(self.build(item, depth + 1))
                 seq.lines.append(item.start_mark.line + 1)
             return seq
+        assert isinstance(node, yaml.MappingNode)
         mapping = Mapping()
         mapping.line = node.start_mark.line + 1
         mapping.lines = {}

@@ -61,7 +61,7 @@ def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: d
         exc.jurisdiction = exc.jurisdiction or jurisdiction.id
         raise
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template '{exc.name}' not found in {', '.join(path)}", template=exc.name) from None
+        raise TemplateError(f"template '{exc.name}' not found in {', '.join(path)}", template=str(exc.name)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error: {exc.message}", template=exc.name, path=exc.filename,
                             line=exc.lineno) from None
