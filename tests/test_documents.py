@@ -56,7 +56,7 @@ def test_letter_has_both_addressees_and_the_procedure(rendered):
         assert "Setting the Record Straight" in text and "August 17, 2010" in text
         assert "copy of the letter as sent to ICE" in text
         # refers to the body's opt-out vote, from the data
-        assert "September 28, 2010" in text and "voted unanimously" in text
+        assert "September 28, 2010" in text and "voted to seek to opt out" in text and "(vote: unanimous)" in text
 
 
 def test_letter_for_virginia_goes_to_the_state_police(rendered):
