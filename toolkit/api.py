@@ -12,7 +12,8 @@ from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
 from .errors import DataError, ToolkitError
 from .output import atomic_write, output_name
-from .render import FORMATS, compose, to_format
+from .context import check_fields
+from .render import FORMATS, check_formats, compose, to_format
 from .resources import bundled
 
 #: The data that ships with toolkit: every US county-equivalent, each state's facts.
@@ -77,11 +78,10 @@ def render(document: str, jurisdiction: Union[str, Jurisdiction], format: str = 
     ``--set`` gives (``signer="Jane Doe"``; see :data:`toolkit.documents.FIELDS`). Raises a
     :class:`~toolkit.ToolkitError` subclass, never returns a document with a gap in it.
     """
-    from .context import check_fields
-
     j, dataset = _resolve(jurisdiction, data)
-    doc = compose(document, j, dataset, _date(date), check_fields(fields), templates)
-    return to_format(doc, format, _date(date), templates)
+    day = _date(date)
+    doc = compose(document, j, dataset, day, check_fields(fields), templates)
+    return to_format(doc, format, day, templates)
 
 
 def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Sequence[str] = FORMATS,
@@ -90,14 +90,10 @@ def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Seq
     """Render ``document`` in each of ``formats`` and write ``<id>-<document>.<format>`` files into
     ``out``. Every format is rendered before anything is written, and each file is written
     atomically, so an error leaves no file behind. Returns the paths written."""
-    from .context import check_fields
-
     j, dataset = _resolve(jurisdiction, data)
     day = _date(date)
     checked = check_fields(fields)
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise ToolkitError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")
+    check_formats(formats)
     doc = compose(document, j, dataset, day, checked, templates)
     rendered = [(fmt, to_format(doc, fmt, day, templates)) for fmt in formats]
     folder = Path(out)

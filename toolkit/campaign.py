@@ -28,10 +28,10 @@ from . import __version__
 from .api import _date, load_jurisdictions
 from .context import check_fields
 from .data.dataset import Dataset, Jurisdiction
-from .documents import DOCUMENTS
+from .documents import DOCUMENTS, kind as document_kind
 from .errors import OutputError, ToolkitError, UnknownJurisdiction
 from .output import atomic_write, output_name
-from .render import FORMATS, compose, search_path, to_format
+from .render import FORMATS, check_formats, compose, search_path, to_format
 
 MANIFEST = "manifest.csv"
 COLUMNS = ["jurisdiction", "document", "format", "path", "sha256", "bytes", "status", "error", "inputs"]
@@ -245,11 +245,8 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     day = _date(date)
     checked = check_fields(fields or {})
     for document in documents:
-        if document not in DOCUMENTS:
-            raise ToolkitError(f"unknown document '{document}'; choose from: {', '.join(DOCUMENTS)}")
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise ToolkitError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")
+        document_kind(document)
+    check_formats(formats)
     dataset = load_jurisdictions(data)
     wanted_ids = list(ids) + (read_ids(from_file) if from_file else [])
     chosen = select(dataset, states=states, kinds=kinds, ids=wanted_ids,

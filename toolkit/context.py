@@ -58,7 +58,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
             " that exists: add the town or city to a data file (kind: city), or pass --set governing_body=...",
             jurisdiction=j.id, field="governing_body", path=j.path, line=j.line,
         )
-    is_city = j.kind == "city" or j.name.endswith(" city")
+    is_city = j.is_city
     title = fields.get("governing_body") or record.get("governing_body") or (
         "City Council" if is_city else (state.get("county_body") or {}).get("title"))
     if not title:

@@ -30,6 +30,16 @@ DOCUMENTS: Dict[str, DocumentKind] = {
     )
 }
 
+def kind(name: str) -> DocumentKind:
+    """The document called ``name``, or a ToolkitError listing the known ones."""
+    from .errors import ToolkitError
+
+    try:
+        return DOCUMENTS[name]
+    except KeyError:
+        raise ToolkitError(f"unknown document '{name}'; choose one of: {', '.join(DOCUMENTS)}") from None
+
+
 #: Values ``--set key=value`` (or ``**fields`` in the library) may give, with what each means.
 FIELDS: Dict[str, str] = {
     "signer": "name of the person who signs (default: a line to print the name by hand)",

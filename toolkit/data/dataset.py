@@ -73,6 +73,12 @@ class Jurisdiction:
         """True for counties, parishes, boroughs, independent cities and D.C. (5-digit FIPS)."""
         return bool(self.fips and len(self.fips) == 5)
 
+    @property
+    def is_city(self) -> bool:
+        """True for cities, including independent cities listed as county-equivalents
+        ("Baltimore city", "Richmond city")."""
+        return self.kind == "city" or self.name.endswith(" city")
+
     def get(self, key: str, default: Any = None) -> Any:
         return self.record.get(key, default)
 

@@ -45,7 +45,7 @@ def _fits(j: Jurisdiction, kind: Optional[str]) -> bool:
     if kind == "county":
         return j.kind == "county" or j.is_county_equivalent
     if kind == "city":
-        return j.kind == "city" or j.name.endswith(" city")
+        return j.is_city
     return j.kind == kind
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import lru_cache
-from typing import Mapping, Optional, Tuple
+from typing import Mapping, Optional, Sequence, Tuple
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
 from .. import blocks, context
 from ..data.dataset import Dataset, Jurisdiction
-from ..documents import DOCUMENTS
+from ..documents import kind as document_kind
 from ..errors import DataError, TemplateError, ToolkitError
 from ..resources import bundled
 from ..templating import environment
@@ -27,6 +27,22 @@ FORMATS = ("docx", "pdf")
 def bundled_templates() -> str:
     """The folder of the templates that ship with toolkit."""
     return str(bundled("templates"))
+
+
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse any format but docx and pdf, before any work is done."""
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ToolkitError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")
+
+
+def template_file(path: Sequence[str], name: str) -> str:
+    """The first file called ``name`` in the template search path (user folder, then bundled)."""
+    for folder in path:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    raise TemplateError(f"template '{name}' not found in {', '.join(path)}", template=name)
 
 
 def search_path(templates: "Optional[os.PathLike[str] | str]") -> Tuple[str, ...]:
@@ -49,9 +65,7 @@ def _env(path: Tuple[str, ...]):
 def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.date,
             fields: Mapping[str, str], templates=None) -> blocks.Document:
     """Run the document's template for ``jurisdiction`` and parse the result into blocks."""
-    kind = DOCUMENTS.get(document)
-    if kind is None:
-        raise ToolkitError(f"unknown document '{document}'; choose one of: {', '.join(DOCUMENTS)}")
+    kind = document_kind(document)
     path = search_path(templates)
     env = _env(path)
     ctx = context.build(document, jurisdiction, dataset, date, fields)
@@ -80,8 +94,7 @@ def to_format(doc: blocks.Document, fmt: str, date: dt.date, templates=None) -> 
     if fmt == "docx":
         from . import docx
 
-        shell = next((os.path.join(p, "shell.docx") for p in path if os.path.isfile(os.path.join(p, "shell.docx"))))
-        return docx.render(doc, date, shell)
+        return docx.render(doc, date, template_file(path, "shell.docx"))
     if fmt == "pdf":
         from . import pdf
 

@@ -77,8 +77,6 @@ def paragraphs(document: Document) -> List[Dict[str, object]]:
                 out.append({"style": "Spacer", "runs": _Xml("")})
             for line in block.lines:
                 out.append({"style": style, "runs": _runs(line)})
-            if kind == "cc":
-                continue
         elif kind in ("ol", "ul"):
             for i, item in enumerate(block.lines, start=1):
                 marker = f"{i}.\t" if kind == "ol" else "•\t"

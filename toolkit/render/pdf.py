@@ -53,16 +53,19 @@ def fetcher(roots: Sequence[str]):
 
 
 @lru_cache(maxsize=8)
-def _styles(roots: Tuple[str, ...]):
-    """The parsed ``style.css`` (first found in ``roots``) and its font configuration, made once per
-    process: parsing them again for every document cost a PDF about a tenth of its time."""
+def _setup(roots: Tuple[str, ...]):
+    """The URL fetcher, the parsed ``style.css`` (first found in ``roots``) and its font
+    configuration, made once per process: making them again for every document cost a PDF about a
+    tenth of its time."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
+    from . import template_file
+
+    fetch = fetcher(roots)
     font_config = FontConfiguration()
-    css = next((os.path.join(r, "style.css") for r in roots if os.path.isfile(os.path.join(r, "style.css"))), None)
-    sheets = [CSS(filename=css, url_fetcher=fetcher(roots), font_config=font_config)] if css else []
-    return sheets, font_config
+    css = CSS(filename=template_file(roots, "style.css"), url_fetcher=fetch, font_config=font_config)
+    return fetch, [css], font_config
 
 
 def html(document: Document, date: dt.date, env) -> str:
@@ -77,8 +80,7 @@ def render(document: Document, date: dt.date, env, roots: Sequence[str]) -> byte
 
     source = html(document, date, env)
     identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    fetch = fetcher(roots)
-    stylesheets, font_config = _styles(tuple(roots))
+    fetch, stylesheets, font_config = _setup(tuple(roots))
     # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(date.year, date.month, date.day,
                                                          tzinfo=dt.timezone.utc).timestamp()))
