@@ -131,3 +131,24 @@ def test_a_single_job_run_leaves_ctrl_c_working_in_the_caller(tmp_path):
     before = signal.getsignal(signal.SIGINT)
     toolkit.bulk(tmp_path, ids=["arlington"], documents=["letter"], formats=["docx"], date=DATE, jobs=1)
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_cli_bulk_says_when_pdfs_will_be_slow(tmp_path, monkeypatch):
+    from toolkit.render import pdf
+
+    args = ["bulk", "--out", str(tmp_path), "--jurisdiction", "arlington", "--documents", "letter", "--date", DATE,
+            "--jobs", "1"]
+    assert "libharfbuzz-subset0" not in CliRunner().invoke(main, args + ["--format", "pdf"]).output
+    monkeypatch.setattr(pdf, "fast_subsetting", lambda: False)
+    assert "libharfbuzz-subset0" not in CliRunner().invoke(main, args + ["--format", "docx"]).output
+    slow = CliRunner().invoke(main, args + ["--format", "pdf", "--force"])
+    assert slow.exit_code == 0 and "about 3x longer" in slow.output and "libharfbuzz-subset0" in slow.output
+
+
+def test_manifest_names_the_unverified_facts_each_file_uses(tmp_path):
+    result = toolkit.bulk(tmp_path, ids=["juneau-city-and-borough-ak", "santa-clara"], documents=["letter"],
+                          formats=["docx"], date=DATE, jobs=1)
+    by_id = {row["jurisdiction"]: row for row in manifest(tmp_path)}
+    assert by_id["juneau-city-and-borough-ak"]["unverified"] == "states.AK.sib"
+    assert by_id["santa-clara"]["unverified"] == ""
+    assert "1 use facts marked unverified" in result.summary()

@@ -75,3 +75,13 @@ def test_version_and_help():
     assert toolkit.__version__ in invoke("--version").output
     for command in ("letter", "resolution", "foia", "records-request", "list", "show", "check"):
         assert "--help" in invoke(command, "--help").output or "Usage" in invoke(command, "--help").output
+
+
+def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
+    result = invoke("letter", "--county", "juneau", "--state", "AK", "--format", "docx", "--out", str(tmp_path),
+                    "--date", DATE)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "juneau-city-and-borough-ak-letter.docx").is_file()
+    assert "before sending:" in result.output and "field 'states.AK.sib'" in result.output
+    assert "before sending" not in invoke("letter", "--county", "santa-clara", "--format", "docx", "--out",
+                                          str(tmp_path), "--date", DATE).output

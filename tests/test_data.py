@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -220,3 +221,30 @@ def test_a_county_in_every_state_renders_all_documents_in_both_formats(tmp_path)
                 law = data.states[state]["records_law"]
                 assert law["citation"] in text, row["path"]
                 assert (law.get("deadline_days") is None) == ("sets no fixed number of days" in text), row["path"]
+
+
+def test_documents_name_the_unverified_facts_they_use(write_yaml):
+    with pytest.warns(toolkit.UnverifiedFactWarning) as caught:
+        toolkit.render("letter", "juneau-city-and-borough-ak", "docx", date="2026-11-23")
+    problems = {w.message.problem.field: w.message.problem for w in caught}
+    assert set(problems) == {"states.AK.sib"}  # its street address is not on an official page we could read
+    lines = Path(toolkit.DEFAULT_DATA).read_text(encoding="utf-8").splitlines()
+    sib = problems["states.AK.sib"]
+    assert sib.path == str(toolkit.DEFAULT_DATA) and "Alaska Department of Public Safety" in lines[sib.line - 1]
+    assert "before sending" in str(caught[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", toolkit.UnverifiedFactWarning)
+        toolkit.render("letter", "santa-clara", "docx", date="2026-11-23")  # every fact it uses is checked
+
+    path = write_yaml("""
+        jurisdictions:
+          - id: springfield
+            name: Springfield
+            kind: city
+            state: IL
+            verified: false
+    """)
+    with pytest.warns(toolkit.UnverifiedFactWarning) as caught:
+        toolkit.render("letter", "springfield", "docx", data=path, date="2026-11-23")
+    [record] = [w.message.problem for w in caught]
+    assert (record.jurisdiction, record.path, record.line) == ("springfield", str(path), 3)

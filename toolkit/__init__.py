@@ -9,6 +9,8 @@ PDF (WeasyPrint)::
     result = toolkit.bulk("campaign/", states=["VA"])  # every document, manifest.csv
 
 Every failure is a :class:`ToolkitError` subclass carrying the jurisdiction, field, path and line.
+A document made with a fact the data marks ``verified: false`` comes with an
+:class:`UnverifiedFactWarning` naming it, so a person checks it before sending.
 """
 
 __version__ = "0.1.0"
@@ -17,7 +19,8 @@ from .api import DEFAULT_DATA, find_jurisdiction, load_jurisdictions, render, wr
 from .campaign import bulk
 from .data.dataset import Dataset, Jurisdiction
 from .documents import DOCUMENTS, FIELDS
-from .errors import DataError, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction
+from .errors import (DataError, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction,
+                     UnverifiedFactWarning)
 
 
 __all__ = [
@@ -37,5 +40,6 @@ __all__ = [
     "TemplateError",
     "OutputError",
     "Problem",
+    "UnverifiedFactWarning",
     "__version__",
 ]

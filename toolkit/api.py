@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from .data import dataset as _dataset
 from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
-from .errors import DataError, ToolkitError
+from .errors import DataError, ToolkitError, UnverifiedFactWarning
 from .output import atomic_write, output_name
 from .context import check_fields
 from .render import FORMATS, check_formats, compose, to_format
@@ -76,12 +77,15 @@ def render(document: str, jurisdiction: Union[str, Jurisdiction], format: str = 
     ``document`` is ``letter``, ``resolution``, ``foia`` or ``records-request``; ``jurisdiction`` an
     id, name or :class:`Jurisdiction`; ``format`` ``pdf`` or ``docx``. ``fields`` are the values
     ``--set`` gives (``signer="Jane Doe"``; see :data:`toolkit.documents.FIELDS`). Raises a
-    :class:`~toolkit.ToolkitError` subclass, never returns a document with a gap in it.
+    :class:`~toolkit.ToolkitError` subclass, never returns a document with a gap in it. Warns
+    :class:`~toolkit.UnverifiedFactWarning` for each fact marked ``verified: false`` it used.
     """
     j, dataset = _resolve(jurisdiction, data)
     day = _date(date)
     doc = compose(document, j, dataset, day, check_fields(fields), templates)
-    return to_format(doc, format, day, templates)
+    payload = to_format(doc, format, day, templates)
+    _warn(doc)
+    return payload
 
 
 def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Sequence[str] = FORMATS,
@@ -89,7 +93,8 @@ def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Seq
           templates: Optional[PathLike] = None, **fields: str) -> List[Path]:
     """Render ``document`` in each of ``formats`` and write ``<id>-<document>.<format>`` files into
     ``out``. Every format is rendered before anything is written, and each file is written
-    atomically, so an error leaves no file behind. Returns the paths written."""
+    atomically, so an error leaves no file behind. Returns the paths written; warns like
+    :func:`render`."""
     j, dataset = _resolve(jurisdiction, data)
     day = _date(date)
     checked = check_fields(fields)
@@ -100,4 +105,10 @@ def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Seq
     written = []
     for fmt, payload in rendered:
         written.append(atomic_write(folder, output_name(j.id, document, fmt), payload))
+    _warn(doc)
     return written
+
+
+def _warn(doc) -> None:
+    for caution in doc.cautions:
+        warnings.warn(UnverifiedFactWarning(caution), stacklevel=3)

@@ -21,10 +21,10 @@ Vocabulary::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Tuple
 from xml.etree import ElementTree
 
-from .errors import TemplateError
+from .errors import Problem, TemplateError
 
 BLANK = "\u2002" * 12  # what an inline <blank/> stands for in the text layer
 
@@ -60,11 +60,13 @@ class Block:
 
 @dataclass
 class Document:
-    """A parsed document: its title, language and blocks."""
+    """A parsed document: its title, language and blocks, and the facts marked ``verified: false``
+    that went into it (``cautions``: one :class:`~toolkit.errors.Problem` each)."""
 
     title: str
     lang: str
     blocks: List[Block]
+    cautions: Tuple[Problem, ...] = ()
 
 
 def runs_text(runs: List[Run]) -> str:

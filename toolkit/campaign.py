@@ -1,8 +1,9 @@
 """Campaigns: every document for many jurisdictions, in parallel, resumable and reproducible.
 
 Output goes under ``out/<STATE>/<id>/<id>-<document>.<format>`` with ``out/manifest.csv`` listing
-every file (jurisdiction, document, format, path, sha256, bytes, status, error, inputs). The
-``inputs`` column is a hash of everything a file depends on (the merged record, the templates, the
+every file (jurisdiction, document, format, path, sha256, bytes, status, error, unverified, inputs).
+``unverified`` names the facts marked ``verified: false`` that went into the file (check those
+before sending). The ``inputs`` column is a hash of everything a file depends on (the merged record, the templates, the
 toolkit version, the date, the fields, the format); a rerun skips a file whose inputs and bytes are
 unchanged. Each file is written atomically; a lock keeps two runs out of one folder; Ctrl-C stops
 after writing the manifest of what was done, so the next run picks up there.
@@ -26,6 +27,7 @@ from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, 
 
 from . import __version__
 from .api import _date, load_jurisdictions
+from .blocks import Document
 from .context import check_fields
 from .data.dataset import Dataset, Jurisdiction
 from .documents import DOCUMENTS, kind as document_kind
@@ -34,7 +36,8 @@ from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose, search_path, to_format
 
 MANIFEST = "manifest.csv"
-COLUMNS = ["jurisdiction", "document", "format", "path", "sha256", "bytes", "status", "error", "inputs"]
+COLUMNS = ["jurisdiction", "document", "format", "path", "sha256", "bytes", "status", "error", "unverified",
+           "inputs"]
 
 
 @dataclass
@@ -56,8 +59,10 @@ class Result:
     def summary(self) -> str:
         files = len(self.rows)
         rate = files / self.seconds if self.seconds else 0.0
+        unverified = sum(1 for r in self.rows if r.get("unverified"))
+        check = f"; {unverified} use facts marked unverified (see the 'unverified' column)" if unverified else ""
         return (f"{self.count('written')} written, {self.count('skipped')} skipped, {self.count('failed')} failed"
-                f" ({files} files in {self.seconds:.1f} s, {rate:.1f}/s) -> {self.out / MANIFEST}")
+                f" ({files} files in {self.seconds:.1f} s, {rate:.1f}/s){check} -> {self.out / MANIFEST}")
 
 
 def parse_shard(text: Optional[str]) -> Optional[Tuple[int, int]]:
@@ -164,17 +169,19 @@ def _job(task: Tuple[str, List[Tuple[str, str, str]], str, Dict[str, str], str])
     date = dt.date.fromisoformat(date_text)
     folder = Path(out) / j.state_code / j.id
     rows = []
-    composed: Dict[str, object] = {}
+    composed: Dict[str, Document] = {}
     for document, fmt, key in wanted:
         rel = f"{j.state_code}/{j.id}/{output_name(j.id, document, fmt)}"
         row = {"jurisdiction": j.id, "document": document, "format": fmt, "path": rel, "sha256": "", "bytes": "",
-               "status": "failed", "error": "", "inputs": key}
+               "status": "failed", "error": "", "unverified": "", "inputs": key}
         try:
             if document not in composed:
                 composed[document] = compose(document, j, dataset, date, fields, templates)
-            payload = to_format(composed[document], fmt, date, templates)  # type: ignore[arg-type]
+            doc = composed[document]
+            payload = to_format(doc, fmt, date, templates)
             atomic_write(folder, output_name(j.id, document, fmt), payload)
-            row.update(sha256=hashlib.sha256(payload).hexdigest(), bytes=str(len(payload)), status="written")
+            row.update(sha256=hashlib.sha256(payload).hexdigest(), bytes=str(len(payload)), status="written",
+                       unverified="; ".join(c.field or c.jurisdiction or "" for c in doc.cautions))
         except ToolkitError as exc:
             row["error"] = str(exc)
         rows.append(row)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sys
+import warnings
 from typing import Dict, Tuple
 
 import click
@@ -13,7 +14,7 @@ import click
 from . import __version__, api
 from .data.lookup import find
 from .documents import DOCUMENTS, FIELDS
-from .errors import DataError, ToolkitError
+from .errors import DataError, ToolkitError, UnverifiedFactWarning
 from .render import FORMATS
 
 
@@ -100,10 +101,14 @@ def document_command(name: str):
     @click.pass_context
     def command(ctx, county, city, jurisdiction_id, state, data, formats, out, date, sets, templates):
         j = pick(ctx, county, city, jurisdiction_id, state, data)
-        paths = run(ctx, api.write, name, j, formats=parse_formats(formats), out=out, data=data, date=date,
-                    templates=templates, **parse_sets(sets))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UnverifiedFactWarning)
+            paths = run(ctx, api.write, name, j, formats=parse_formats(formats), out=out, data=data, date=date,
+                        templates=templates, **parse_sets(sets))
         for path in paths:
             click.echo(str(path))
+        for warning in caught:
+            click.echo(str(warning.message), err=True)
 
     return command
 
@@ -138,6 +143,7 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
     Example: toolkit bulk --out campaign --state VA --state MD --zip
     """
     from .campaign import bulk
+    from .render.pdf import fast_subsetting
 
     bar = None
 
@@ -153,9 +159,13 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
         bar.refresh()
 
     documents_list = [d.strip() for d in documents.split(",") if d.strip()]
+    formats_list = parse_formats(formats)
+    if "pdf" in formats_list and not fast_subsetting():
+        click.echo("note: the HarfBuzz-subset library is missing, so each PDF takes about 3x longer;"
+                   " install it (Debian/Ubuntu: apt-get install libharfbuzz-subset0)", err=True)
     try:
         result = run(ctx, bulk, out, states=states, kinds=kinds, ids=ids, from_file=from_file,
-                     documents=documents_list, formats=parse_formats(formats), date=date, fields=parse_sets(sets),
+                     documents=documents_list, formats=formats_list, date=date, fields=parse_sets(sets),
                      data=data, templates=templates, jobs=jobs, shard=shard, make_zip=make_zip, force=force,
                      progress=progress)
     except KeyboardInterrupt as exc:

@@ -4,13 +4,13 @@ the ``--set`` fields, with the defaults a real office would use."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Mapping
+from typing import Any, Dict, List, Mapping, Optional
 
 from .data.dataset import Dataset, Jurisdiction
 from .data.schema import FORBIDDEN_CHARS
 from .deadlines import add_days
 from .documents import FIELDS
-from .errors import DataError
+from .errors import DataError, Problem
 from .templating import Record
 
 FEDERAL_FOIA_DAYS = 20  # 5 U.S.C. § 552(a)(6)(A)(i): twenty working days
@@ -47,9 +47,12 @@ def body_name(name: str, title: str) -> str:
 
 
 def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.date,
-          fields: Mapping[str, str]) -> Dict[str, Any]:
-    """The template context for one document."""
+          fields: Mapping[str, str], cautions: Optional[List[Problem]] = None) -> Dict[str, Any]:
+    """The template context for one document. Facts marked ``verified: false`` that go into it are
+    appended to ``cautions`` (the record itself, the state's body title, and every fact block the
+    template reads)."""
     j, state = jurisdiction, jurisdiction.state
+    cautions = [] if cautions is None else cautions
     record = dict(j.record)
     reason = record.get("no_county_government") or (state.get("no_county_government") if j.kind == "county" else None)
     if reason and not fields.get("governing_body"):
@@ -67,6 +70,14 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
             " data or pass --set governing_body=...", jurisdiction=j.id, field="governing_body",
             path=j.path, line=j.line,
         )
+    if record.get("verified") is False:
+        cautions.append(Problem("this record is marked 'verified: false': check its facts against an official"
+                                " source", j.path, j.line, None, j.id, None, "warning"))
+    if title == (state.get("county_body") or {}).get("title") and not (fields.get("governing_body") or
+                                                                        record.get("governing_body")):
+        caution = getattr(state.get("county_body"), "caution", None)
+        if caution is not None:
+            cautions.append(caution)
     formal = record.get("formal_name") or j.name
     body = fields.get("governing_body_name") or (
         record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
@@ -101,7 +112,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     }
 
     def wrap(data, name):
-        return Record(data, name, j.id, j.path, j.line)
+        return Record(data, name, j.id, j.path, j.line, cautions)
 
     def deadline(days: int, unit: str, federal: bool = False) -> dt.date:
         return add_days(date, int(days), str(unit), None if federal else j.state_code)

@@ -76,6 +76,16 @@ class ToolkitError(Exception):
         return _format(self.message, self.path, self.line, self.column, self.jurisdiction, self.field)
 
 
+class UnverifiedFactWarning(UserWarning):
+    """A document was made with a fact its data marks ``verified: false`` (an office's address, a
+    deadline, a body's title): the document is complete, but a person should check that fact
+    before sending it. ``problem`` says which fact and where it is (file and line)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(f"before sending: {problem}")
+        self.problem = problem
+
+
 class DataError(ToolkitError):
     """The jurisdiction data is broken, incomplete or of the wrong type.
 

@@ -10,7 +10,7 @@ moment a template tries to print it: a document never says "None" or leaves a si
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, List, Optional
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -61,21 +61,26 @@ class Record:
     """Read-only view of a mapping for templates: ``rec.key`` or ``rec['key']``; absent keys are
     :class:`Missing`, nested mappings are Records, lists are lists of Records."""
 
-    __slots__ = ("_data", "_name", "jurisdiction", "path", "line")
+    __slots__ = ("_data", "_name", "jurisdiction", "path", "line", "_cautions")
 
-    def __init__(self, data: Dict[str, Any], name: str, jurisdiction: str, path=None, line=None) -> None:
+    def __init__(self, data: Dict[str, Any], name: str, jurisdiction: str, path=None, line=None,
+                 cautions: Optional[List[Any]] = None) -> None:
         self._data = data
         self._name = name
         self.jurisdiction = jurisdiction
         self.path = path
         self.line = line
+        self._cautions = cautions
 
     def _wrap(self, key: str, value: Any) -> Any:
         name = f"{self._name}.{key}" if self._name else key
         if value is None:
             return Missing(name, self)
         if isinstance(value, dict):
-            return Record(value, name, self.jurisdiction, self.path, self.line)
+            caution = getattr(value, "caution", None)  # a fact block marked 'verified: false'
+            if caution is not None and self._cautions is not None:
+                self._cautions.append(caution)
+            return Record(value, name, self.jurisdiction, self.path, self.line, self._cautions)
         if isinstance(value, list):
             return [self._wrap(f"{key}[{i}]", item) for i, item in enumerate(value)]
         return value

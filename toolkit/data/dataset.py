@@ -156,8 +156,10 @@ class _Builder:
         self.bundled = bundled
         self.problems: List[Problem] = []
 
-    def problem(self, message, line, jurisdiction=None, field=None, severity="error"):
-        self.problems.append(Problem(message, self.path, line, None, jurisdiction, field, severity))
+    def problem(self, message, line, jurisdiction=None, field=None, severity="error") -> Problem:
+        made = Problem(message, self.path, line, None, jurisdiction, field, severity)
+        self.problems.append(made)
+        return made
 
     def build(self) -> Dataset:
         raw = self.raw
@@ -264,8 +266,10 @@ class _Builder:
         for key, block in _fact_blocks(blocks, where):
             line = getattr(block, "line", None)
             if block.get("verified") is False:
-                self.problem("marked 'verified: false': check it against an official source", line,
-                             jurisdiction, key, "warning")
+                caution = self.problem("marked 'verified: false': check it against an official source", line,
+                                       jurisdiction, key, "warning")
+                if isinstance(block, Mapping):
+                    block.caution = caution  # documents that use this block report it
             elif not block.get("source") and not block.get("sources"):
                 self.problem("fact has no source: add 'source:' (a URL or citation) or 'verified: false'",
                              line, jurisdiction, key, "unsourced")

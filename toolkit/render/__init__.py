@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence, Tuple
+from typing import List, Mapping, Optional, Sequence, Tuple
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -17,7 +17,7 @@ from jinja2.exceptions import SecurityError
 from .. import blocks, context
 from ..data.dataset import Dataset, Jurisdiction
 from ..documents import kind as document_kind
-from ..errors import DataError, TemplateError, ToolkitError
+from ..errors import DataError, Problem, TemplateError, ToolkitError
 from ..resources import bundled
 from ..templating import environment
 
@@ -68,7 +68,8 @@ def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: d
     kind = document_kind(document)
     path = search_path(templates)
     env = _env(path)
-    ctx = context.build(document, jurisdiction, dataset, date, fields)
+    cautions: List[Problem] = []
+    ctx = context.build(document, jurisdiction, dataset, date, fields, cautions)
     try:
         markup = env.get_template(kind.template).render(ctx)
     except DataError as exc:
@@ -85,7 +86,9 @@ def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: d
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"template uses an undefined name: {exc.message}", template=kind.template,
                             jurisdiction=jurisdiction.id) from None
-    return blocks.parse(markup, kind.template)
+    doc = blocks.parse(markup, kind.template)
+    doc.cautions = tuple(dict.fromkeys(cautions))
+    return doc
 
 
 def to_format(doc: blocks.Document, fmt: str, date: dt.date, templates=None) -> bytes:
