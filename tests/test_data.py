@@ -247,4 +247,4 @@ def test_documents_name_the_unverified_facts_they_use(write_yaml):
     with pytest.warns(toolkit.UnverifiedFactWarning) as caught:
         toolkit.render("letter", "springfield", "docx", data=path, date="2026-11-23")
     [record] = [w.message.problem for w in caught]
-    assert (record.jurisdiction, record.path, record.line) == ("springfield", str(path), 3)
+    assert (record.jurisdiction, record.path, record.line) == ("springfield", str(path), 2)
