@@ -193,6 +193,31 @@ def test_places_without_a_government_are_refused_with_the_reason():
     assert toolkit.render("letter", "juneau-city-and-borough-ak", "docx", date="2026-11-23")
 
 
+@pytest.mark.parametrize("jid, body", [
+    ("allegheny-pa", "Allegheny County Council"),          # home-rule charter county
+    ("lackawanna-pa", "Lackawanna County Board of County Commissioners"),  # home rule, kept its board
+    ("king-wa", "Metropolitan King County Council"),
+    ("garrett-md", "Garrett County Board of County Commissioners"),  # Maryland's usual title
+    ("prince-georges-md", "Prince George's County Council"),  # a Maryland charter county
+    ("caddo-la", "Caddo Parish Commission"),
+    ("rapides-la", "Rapides Parish Police Jury"),
+    ("kent-de", "Kent County Levy Court"),
+    ("gilliam-or", "Gilliam County Court"),
+    ("crook-or", "Crook County Board of County Commissioners"),  # left the county-court form in 2024
+])
+def test_governing_bodies_follow_the_checked_exceptions(jid, body):
+    from conftest import docx_lines
+
+    assert body.upper() in " ".join(docx_lines(toolkit.render("resolution", jid, "docx", date="2026-11-23")))
+
+
+def test_counties_without_a_government_since_abolition_are_refused():
+    for jid in ("middlesex-ma", "kings-ny", "kalawao-hi"):
+        with pytest.raises(DataError, match="no county government"):
+            toolkit.render("letter", jid, "docx", date="2026-11-23")
+    assert toolkit.render("letter", "plymouth-ma", "docx", date="2026-11-23")
+
+
 def test_a_county_in_every_state_renders_all_documents_in_both_formats(tmp_path):
     from conftest import docx_lines, pdf_text
 
