@@ -91,7 +91,7 @@ def batches(htmls, size, setup):
     for first in range(0, len(htmls), size):
         group = htmls[first:first + size]
         bodies = "".join(f'<section style="break-before: page">{BODY.search(h).group(1)}</section>' for h in group)
-        yield first, weasyprint.HTML(string=BODY.sub(lambda _: f"<body>{bodies}</body>", group[0], count=1),
+        yield first, weasyprint.HTML(string=BODY.sub(lambda _, b=bodies: f"<body>{b}</body>", group[0], count=1),
                                      url_fetcher=fetch).render(stylesheets=css, font_config=fonts)
 
 

@@ -86,12 +86,11 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer._p.append(parse_xml(
-        f'<w:r {nsdecls("w")}><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">Page </w:t></w:r>'))
-    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'))
-    footer._p.append(parse_xml(
-        f'<w:r {nsdecls("w")}><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> of </w:t></w:r>'))
-    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" NUMPAGES "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'))
+    small = '<w:rPr><w:sz w:val="18"/></w:rPr>'
+    run = f'<w:r {nsdecls("w")}>{small}<w:t xml:space="preserve">{{}}</w:t></w:r>'
+    field = f'<w:fldSimple {nsdecls("w")} w:instr=" {{}} "><w:r>{small}<w:t>1</w:t></w:r></w:fldSimple>'
+    for piece in (run.format("Page "), field.format("PAGE"), run.format(" of "), field.format("NUMPAGES")):
+        footer._p.append(parse_xml(piece))  # "Page X of Y", in 9-point type
     doc.core_properties.author = "toolkit"
     doc.core_properties.title = "toolkit document shell"
     doc.save(path)
