@@ -102,15 +102,17 @@ def test_near_miss_suggests_closest_ids():
     assert info.value.suggestions[0] == "santa-clara"
 
 
+SPRINGFIELD = """
+    jurisdictions:
+      - id: springfield
+        name: Springfield
+        kind: city
+        state: IL
+"""
+
+
 def test_user_file_inherits_bundled_states(write_yaml):
-    path = write_yaml("""
-        jurisdictions:
-          - id: springfield
-            name: Springfield
-            kind: city
-            state: IL
-            sources: [example]
-    """)
+    path = write_yaml(SPRINGFIELD + "        sources: [example]\n")
     data = toolkit.load_jurisdictions(path)
     j = data.get("springfield")
     assert j.state["sib"]["name"] == "Illinois State Police"
@@ -261,14 +263,7 @@ def test_documents_name_the_unverified_facts_they_use(write_yaml):
         warnings.simplefilter("error", toolkit.UnverifiedFactWarning)
         toolkit.render("letter", "santa-clara", "docx", date="2026-11-23")  # every fact it uses is checked
 
-    path = write_yaml("""
-        jurisdictions:
-          - id: springfield
-            name: Springfield
-            kind: city
-            state: IL
-            verified: false
-    """)
+    path = write_yaml(SPRINGFIELD + "        verified: false\n")
     with pytest.warns(toolkit.UnverifiedFactWarning) as caught:
         toolkit.render("letter", "springfield", "docx", data=path, date="2026-11-23")
     [record] = [w.message.problem for w in caught]

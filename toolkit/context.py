@@ -62,8 +62,9 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
             jurisdiction=j.id, field="governing_body", path=j.path, line=j.line,
         )
     is_city = j.is_city
-    title = fields.get("governing_body") or record.get("governing_body") or (
-        "City Council" if is_city else (state.get("county_body") or {}).get("title"))
+    own_title = fields.get("governing_body") or record.get("governing_body")
+    county_body = state.get("county_body") or {}
+    title = own_title or ("City Council" if is_city else county_body.get("title"))
     if not title:
         raise DataError(
             "no governing body title for this jurisdiction or its state; add 'governing_body' to the"
@@ -73,11 +74,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if record.get("verified") is False:
         cautions.append(Problem("this record is marked 'verified: false': check its facts against an official"
                                 " source", j.path, j.line, None, j.id, None, "warning"))
-    if title == (state.get("county_body") or {}).get("title") and not (fields.get("governing_body") or
-                                                                        record.get("governing_body")):
-        caution = getattr(state.get("county_body"), "caution", None)
-        if caution is not None:
-            cautions.append(caution)
+    if not (own_title or is_city) and getattr(county_body, "caution", None) is not None:
+        cautions.append(county_body.caution)  # the state's usual title, marked unverified
     formal = record.get("formal_name") or j.name
     body = fields.get("governing_body_name") or (
         record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
