@@ -74,8 +74,9 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if record.get("verified") is False:
         cautions.append(Problem("this record is marked 'verified: false': check its facts against an official"
                                 " source", j.path, j.line, None, j.id, None, "warning"))
-    if not (own_title or is_city) and getattr(county_body, "caution", None) is not None:
-        cautions.append(county_body.caution)  # the state's usual title, marked unverified
+    caution = getattr(county_body, "caution", None)  # set when the state's usual title is unverified
+    if not (own_title or is_city) and caution is not None:
+        cautions.append(caution)
     formal = record.get("formal_name") or j.name
     body = fields.get("governing_body_name") or (
         record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
