@@ -3,9 +3,9 @@
 Output goes under ``out/<STATE>/<id>/<id>-<document>.<format>`` with ``out/manifest.csv`` listing
 every file (jurisdiction, document, format, path, sha256, bytes, status, error, unverified, inputs).
 ``unverified`` names the facts marked ``verified: false`` that went into the file (check those
-before sending). The ``inputs`` column is a hash of everything a file depends on (the merged record, the templates, the
-toolkit version, the date, the fields, the format); a rerun skips a file whose inputs and bytes are
-unchanged. Each file is written atomically; a lock keeps two runs out of one folder; Ctrl-C stops
+before sending). ``inputs`` is a hash of everything a file depends on (the merged record, the
+templates, the toolkit version, the date, the fields, the format); a rerun skips a file whose
+inputs and bytes are unchanged. Each file is written atomically; a lock keeps two runs out of one folder; Ctrl-C stops
 after writing the manifest of what was done, so the next run picks up there.
 """
 
