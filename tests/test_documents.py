@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -105,6 +106,15 @@ def test_records_request_computes_the_state_deadline(rendered):
 def test_records_request_without_fixed_deadline_asks_for_prompt_reply():
     text = pdf_text(toolkit.render("records-request", "miami-dade-fl", "pdf", date=DATE))
     assert "sets no fixed number of days" in text and "promptly" in text
+
+
+def test_names_take_an_article_only_when_english_wants_one():
+    allegheny = " ".join(docx_lines(toolkit.render("letter", "allegheny-pa", "docx", date=DATE)))
+    assert "that Allegheny County does not wish" in allegheny and "Allegheny County therefore asks" in allegheny
+    assert not re.search(r"[Tt]he Allegheny County(?! Council)", allegheny)  # "the Allegheny County Council" is right
+    santa_clara = " ".join(docx_lines(toolkit.render("letter", "santa-clara", "docx", date=DATE)))
+    assert "that the County of Santa Clara does not wish" in santa_clara
+    assert "The County of Santa Clara therefore asks" in santa_clara
 
 
 @pytest.mark.parametrize("doc", DOCS)

@@ -46,6 +46,17 @@ def body_name(name: str, title: str) -> str:
     return f"{name} {title}"
 
 
+#: Last words that make a name like "Allegheny County" or "Isle of Wight County", which takes no article.
+KIND_WORDS = {"county", "parish", "borough", "city", "area", "municipality", "town", "township", "village"}
+
+
+def with_article(name: str) -> str:
+    """How a sentence names a government: "the County of Santa Clara", "the District of Columbia",
+    but "Allegheny County" (a name that ends in its kind takes no article)."""
+    words = name.split()
+    return name if words and words[-1].lower() in KIND_WORDS else f"the {name}"
+
+
 def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.date,
           fields: Mapping[str, str], cautions: Optional[List[Problem]] = None) -> Dict[str, Any]:
     """The template context for one document. Facts marked ``verified: false`` that go into it are
@@ -78,6 +89,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if not (own_title or is_city) and caution is not None:
         cautions.append(caution)
     formal = record.get("formal_name") or j.name
+    the_formal = with_article(formal)
     body = fields.get("governing_body_name") or (
         record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
     chair = fields.get("chair_title") or record.get("chair_title") or "Chair"
@@ -86,6 +98,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "id": j.id,
         "name": j.name,
         "formal_name": formal,
+        "the_formal_name": the_formal,
         "kind": j.kind,
         "state": j.state_code,
         "state_name": state.get("name"),
@@ -104,7 +117,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     values = {
         "signer": fields.get("signer") or signer.get("name"),
         "signer_title": fields.get("signer_title") or signer.get("title") or f"{chair}, {body}",
-        "requester": fields.get("requester") or f"the {formal}",
+        "requester": fields.get("requester") or the_formal,
         "contact": fields.get("contact") or record.get("email") or (
             ", ".join(record["address"]) if record.get("address") else None),
         "resolution_number": fields.get("resolution_number"),
