@@ -15,7 +15,8 @@ A document made with a fact the data marks ``verified: false`` comes with an
 
 __version__ = "0.1.0"
 
-from .api import DEFAULT_DATA, find_jurisdiction, load_jurisdictions, render, write
+from .api import DEFAULT_DATA, compose, find_jurisdiction, load_jurisdictions, render, write
+from .blocks import Document
 from .campaign import bulk
 from .data.dataset import Dataset, Jurisdiction
 from .documents import DOCUMENTS, FIELDS
@@ -24,8 +25,10 @@ from .errors import (DataError, OutputError, Problem, TemplateError, ToolkitErro
 
 
 __all__ = [
+    "compose",
     "render",
     "write",
+    "Document",
     "bulk",
     "load_jurisdictions",
     "find_jurisdiction",

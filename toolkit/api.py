@@ -14,7 +14,9 @@ from .data.lookup import find
 from .errors import DataError, ToolkitError, UnverifiedFactWarning
 from .output import atomic_write, output_name
 from .context import check_fields
-from .render import FORMATS, check_formats, compose, to_format
+from .blocks import Document
+from .render import FORMATS, check_formats, to_format
+from .render import compose as _compose
 from .resources import bundled
 
 #: The data that ships with toolkit: every US county-equivalent, each state's facts.
@@ -69,6 +71,16 @@ def _date(date: Union[None, str, dt.date]) -> dt.date:
         raise ToolkitError(f"date '{date}' is not a date written YYYY-MM-DD") from None
 
 
+def compose(document: str, jurisdiction: Union[str, Jurisdiction], *, data: Optional[PathLike] = None,
+            date: Union[None, str, dt.date] = None, templates: Optional[PathLike] = None,
+            **fields: str) -> Document:
+    """Fill in ``document`` for ``jurisdiction`` without laying it out: a :class:`Document` with its
+    words (``.lines()``), the field values it used (``.fields``, defaults from the data included) and
+    its ``.cautions`` (facts to check before sending). ``.to_bytes("pdf")`` lays it out. Does not warn."""
+    j, dataset = _resolve(jurisdiction, data)
+    return _compose(document, j, dataset, _date(date), check_fields(fields), templates)
+
+
 def render(document: str, jurisdiction: Union[str, Jurisdiction], format: str = "pdf", *,
            data: Optional[PathLike] = None, date: Union[None, str, dt.date] = None,
            templates: Optional[PathLike] = None, **fields: str) -> bytes:
@@ -82,7 +94,7 @@ def render(document: str, jurisdiction: Union[str, Jurisdiction], format: str = 
     """
     j, dataset = _resolve(jurisdiction, data)
     day = _date(date)
-    doc = compose(document, j, dataset, day, check_fields(fields), templates)
+    doc = _compose(document, j, dataset, day, check_fields(fields), templates)
     payload = to_format(doc, format, day, templates)
     _warn(doc)
     return payload
@@ -99,7 +111,7 @@ def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Seq
     day = _date(date)
     checked = check_fields(fields)
     check_formats(formats)
-    doc = compose(document, j, dataset, day, checked, templates)
+    doc = _compose(document, j, dataset, day, checked, templates)
     rendered = [(fmt, to_format(doc, fmt, day, templates)) for fmt in formats]
     folder = Path(out)
     written = []

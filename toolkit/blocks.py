@@ -20,8 +20,9 @@ Vocabulary::
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import List, Tuple
+from typing import Dict, List, Optional, Tuple
 from xml.etree import ElementTree
 
 from .errors import Problem, TemplateError
@@ -60,13 +61,34 @@ class Block:
 
 @dataclass
 class Document:
-    """A parsed document: its title, language and blocks, and the facts marked ``verified: false``
-    that went into it (``cautions``: one :class:`~toolkit.errors.Problem` each)."""
+    """A composed document: its title, language and blocks, and the facts marked ``verified: false``
+    that went into it (``cautions``: one :class:`~toolkit.errors.Problem` each).
+
+    :func:`toolkit.compose` also records what it was made for: the document kind, the jurisdiction's
+    id, the date, and the field values it used (``fields``: the ``--set`` values merged with the
+    data's defaults, e.g. ``signer_title``), so a caller can show or prefill them.
+    """
 
     title: str
     lang: str
     blocks: List[Block]
     cautions: Tuple[Problem, ...] = ()
+    kind: str = ""
+    jurisdiction: str = ""
+    date: Optional[dt.date] = None
+    fields: Dict[str, str] = field(default_factory=dict)
+    templates: Optional[str] = field(default=None, repr=False)
+
+    def lines(self) -> List[str]:
+        """The words, one string per paragraph or line, as a reader sees them (a text preview)."""
+        return plain_text(self)
+
+    def to_bytes(self, fmt: str) -> bytes:
+        """The document laid out as ``fmt`` (``"docx"`` or ``"pdf"``)."""
+        from .render import to_format
+
+        assert self.date is not None, "compose() sets the date"
+        return to_format(self, fmt, self.date, self.templates)
 
 
 def runs_text(runs: List[Run]) -> str:

@@ -130,6 +130,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         return add_days(date, int(days), str(unit), None if federal else j.state_code)
 
     return {
+        "_fields": {k: v for k, v in values.items() if v},
         "document": document,
         "j": wrap(view, "jurisdiction"),
         "state": wrap({**state, "code": j.state_code}, "state"),

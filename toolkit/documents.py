@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict
+from typing import Dict, Tuple
 
 
 @dataclass(frozen=True)
@@ -14,19 +14,25 @@ class DocumentKind:
     title: str
     template: str
     summary: str
+    #: the ``--set`` fields this document uses (keys of :data:`FIELDS`), in the order a form asks them
+    fields: Tuple[str, ...] = ()
 
 
 DOCUMENTS: Dict[str, DocumentKind] = {
     kind.name: kind
     for kind in (
         DocumentKind("letter", "Opt-out request letter", "letter.xml.j2",
-                     "written notice to the state identification bureau and ICE asking not to participate"),
+                     "written notice to the state identification bureau and ICE asking not to participate",
+                     ("signer", "signer_title", "contact")),
         DocumentKind("resolution", "Resolution", "resolution.xml.j2",
-                     "a council or board resolution opposing participation and directing the opt-out letter"),
+                     "a council or board resolution opposing participation and directing the opt-out letter",
+                     ("resolution_number", "chair_title", "clerk_title", "counsel_title")),
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
-                     "a Freedom of Information Act request to the ICE FOIA Office"),
+                     "a Freedom of Information Act request to the ICE FOIA Office",
+                     ("requester", "signer", "signer_title", "contact")),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
-                     "a request under the state's public-records law to the state identification bureau"),
+                     "a request under the state's public-records law to the state identification bureau",
+                     ("requester", "signer", "signer_title", "contact")),
     )
 }
 

@@ -88,6 +88,9 @@ def compose(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: d
                             jurisdiction=jurisdiction.id) from None
     doc = blocks.parse(markup, kind.template)
     doc.cautions = tuple(dict.fromkeys(cautions))
+    doc.kind, doc.jurisdiction, doc.date = kind.name, jurisdiction.id, date
+    doc.fields = {k: str(v) for k, v in ctx["_fields"].items()}
+    doc.templates = None if templates is None else os.fspath(templates)
     return doc
 
 
