@@ -9,7 +9,9 @@ from typing import Any, Dict, List, Mapping, Optional
 from .data.dataset import Dataset, Jurisdiction
 from .data.schema import FORBIDDEN_CHARS
 from .deadlines import add_days
+from . import documents
 from .documents import FIELDS
+from .law import Law, ProgramStatus, StateLaw
 from .errors import DataError, Problem
 from .templating import Record
 
@@ -92,7 +94,26 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     the_formal = with_article(formal)
     body = fields.get("governing_body_name") or (
         record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
-    chair = fields.get("chair_title") or record.get("chair_title") or "Chair"
+    kind = documents.kind(document)
+    officers = officers_of(j, record, county_body if not (own_title or is_city) else {}, fields, title, body,
+                           formal, cautions)
+    law = Law.bundled()
+    status = law.status(date)
+    check_era(kind, status, j)
+    own_bureau = bool(state.get("own_bureau"))
+    if own_bureau and not kind.own_bureau_ok:
+        sib = state.get("sib") or {}
+        raise DataError(
+            f"the {sib.get('name', 'records office')} is an agency of {with_article(state.get('name', j.name))}"
+            f" itself, so {record.get('text_name') or j.name} does not send it a request under its own records law;"
+            " use the other documents",
+            jurisdiction=j.id, field=f"states.{j.state_code}.own_bureau", path=j.path, line=j.line)
+    laws = law.state_laws(j.state_code, date)
+    requiring = [entry for entry in laws if entry.requires]
+    if kind.policy:
+        cautions.extend(entry.caution() for entry in requiring)
+    used = {f"law.{j.state_code}.{entry.id}" for entry in laws}
+    cautions.extend(problem for problem in law.problems if problem.field in used)
     view = {
         **record,
         "id": j.id,
@@ -105,24 +126,60 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "text_name": record.get("text_name") or j.name,
         "state_text_name": state.get("text_name") or state.get("name"),
         "state_differs": state.get("name") != j.name,
+        "law_name": f"{state.get('name')} law",
+        "own_bureau": own_bureau,
         "body": body,
         "body_title": title,
-        "chair_title": chair,
-        "clerk_title": fields.get("clerk_title") or record.get("clerk_title") or (
-            "City Clerk" if is_city else f"Clerk of the {title}"),
-        "counsel_title": fields.get("counsel_title") or record.get("counsel_title") or (
-            "City Attorney" if is_city else state.get("county_counsel_title") or "County Attorney"),
+        "chair_title": officers["presiding"],
+        "clerk_title": officers["clerk"],
+        "counsel_title": officers["counsel"],
     }
     signer = record.get("signer") or {}
+    address = fields.get("address")
+    address_lines = [part.strip() for part in address.split(";") if part.strip()] if address else list(
+        record.get("address") or [])
+    sender = {
+        "office": fields.get("office") or record.get("office"),
+        "address_lines": address_lines,
+        "email": fields.get("email") or record.get("email"),
+        "phone": fields.get("phone") or record.get("phone"),
+        "contact_name": fields.get("contact_name") or record.get("contact_name"),
+    }
+    reply = [sender["contact_name"], sender["office"], ", ".join(address_lines) or None, sender["email"],
+             sender["phone"]]
     values = {
         "signer": fields.get("signer") or signer.get("name"),
-        "signer_title": fields.get("signer_title") or signer.get("title") or f"{chair}, {body}",
+        "signer_title": fields.get("signer_title") or signer.get("title") or officers.signature(kind.signer),
         "requester": fields.get("requester") or the_formal,
-        "contact": fields.get("contact") or record.get("email") or (
-            ", ".join(record["address"]) if record.get("address") else None),
+        "reply_to": fields.get("contact") or (", ".join(part for part in reply if part) if any(
+            reply[i] for i in (0, 2, 3, 4)) else None),
         "resolution_number": fields.get("resolution_number"),
+        **sender,
     }
-
+    view["past_acts"] = past_acts(record, date)
+    reasons = [r for r in (record.get("reasons") or dataset.federal.get("reasons") or [])
+               if not (r.get("unless") == "detainers_required" and any(
+                   entry.rule("detainers") == "must_honor" for entry in laws))]
+    program = {
+        "era": status.era,
+        "running": status.running,
+        "events": [{"id": e.id, "date": e.date, "text": e.text} for e in status.events],
+        "since_2011": [{"id": e.id, "date": e.date, "text": e.text} for e in status.events
+                       if e.date > dt.date(2011, 1, 1) and e.topic == "program"],
+        **{e.id.replace("-", "_"): {"date": e.date, "text": e.text} for e in status.events},
+    }
+    state_law = {
+        "name": f"{state.get('name')} law",
+        "laws": [law_view(entry) for entry in laws],
+        "requiring": [law_view(entry) for entry in requiring],
+        "limiting": [law_view(entry) for entry in laws if not entry.requires],
+        "requires": bool(requiring),
+        "detainers_required": any(entry.rule("detainers") == "must_honor" for entry in laws),
+        "agreement_required": any(entry.rule("agreement_287g") in ("required", "must_apply") for entry in laws),
+        "agreement_banned": any(entry.rule("agreement_287g") == "banned" for entry in laws),
+        "detainers_judicial_only": any(entry.rule("detainers") == "judicial_only" for entry in laws),
+        "levers": levers(laws),
+    }
     def wrap(data, name):
         return Record(data, name, j.id, j.path, j.line, cautions)
 
@@ -130,7 +187,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         return add_days(date, int(days), str(unit), None if federal else j.state_code)
 
     return {
-        "_fields": {k: v for k, v in values.items() if v},
+        "_fields": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
         "document": document,
         "j": wrap(view, "jurisdiction"),
         "state": wrap({**state, "code": j.state_code}, "state"),
@@ -139,4 +196,126 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "date": date,
         "deadline": deadline,
         "federal_foia_days": FEDERAL_FOIA_DAYS,
+        "program": wrap(program, "program"),
+        "law": wrap(state_law, "law"),
+        "officers": wrap(dict(officers), "officers"),
+        "reasons": [wrap(r, f"reasons[{i}]") for i, r in enumerate(reasons)],
     }
+
+
+class Officers(dict):
+    """The officers of a jurisdiction's government, by role: ``presiding`` (who chairs the body and
+    signs its letters), ``counsel`` (its lawyer, who makes its records requests), ``clerk`` (who
+    attests its acts) and ``executive`` (where there is one)."""
+
+    body: str = ""
+    formal: str = ""
+
+    def signature(self, role: str) -> str:
+        """How the officer in ``role`` signs: "County Judge, Harris County"; "Chair, Santa Clara County
+        Board of Supervisors" (a title that names its own office takes the government's name, the
+        others the body's)."""
+        title = self[role]
+        if role == "presiding" and not any(word in title for word in ("County", "Parish", "Borough", "Mayor",
+                                                                        "Executive", "Commissioner")):
+            return f"{title}, {self.body}"
+        return f"{title}, {self.formal}"
+
+
+#: Fallback titles, used only where neither the jurisdiction nor its state says (a caution says so).
+GENERIC = {"presiding": "Chair", "counsel": "County Attorney"}
+
+
+def officers_of(j: Jurisdiction, record: Mapping[str, Any], county_body: Mapping[str, Any],
+                fields: Mapping[str, str], title: str, body: str, formal: str, cautions: List[Problem]) -> Officers:
+    """The officers of ``j``: ``--set`` values first, then the jurisdiction's record, then its state's
+    usual county government, then a generic title with a caution to check it."""
+    officers = Officers()
+    officers.body, officers.formal = body, formal
+    city = j.is_city
+    for role, field, default in (
+        ("presiding", "chair_title", "Mayor" if city else GENERIC["presiding"]),
+        ("counsel", "counsel_title", "City Attorney" if city else GENERIC["counsel"]),
+        ("clerk", "clerk_title", "City Clerk" if city else f"Clerk of the {title}"),
+        ("executive", "executive_title", None),
+    ):
+        value = fields.get(field) or record.get(field) or county_body.get(role)
+        if role == "counsel" and not value and not city:
+            value = j.state.get("county_counsel_title")
+        if not value and default and role != "clerk":
+            cautions.append(Problem(
+                f"the data does not say the title of the {ROLE_WORDS[role]}; the document uses '{default}': check it",
+                j.path, j.line, None, j.id, field, "warning"))
+        officers[role] = value or default
+    return officers
+
+
+ROLE_WORDS = {"presiding": "presiding officer", "counsel": "legal counsel", "clerk": "clerk",
+              "executive": "chief executive"}
+
+
+def law_view(entry: StateLaw) -> Dict[str, Any]:
+    """What a template reads of one state law."""
+    return {"id": entry.id, "title": entry.title, "citation": entry.citation, "effective": entry.effective,
+            "kind": entry.kind, "effect": entry.effect, "penalties": entry.penalties, "requires": entry.requires,
+            **dict(entry.rules)}
+
+
+def check_era(kind: "documents.DocumentKind", status: ProgramStatus, j: Jurisdiction) -> None:
+    """Refuse a document the program's status on its date makes untrue: a letter about a program that
+    was not in operation that day, or one that invokes a procedure ICE had not yet published."""
+    if status.era in kind.eras:
+        return
+    def long(day: dt.date) -> str:
+        return f"{day:%B} {day.day}, {day.year}"
+
+    if status.era == "before":
+        first = status.next_change
+        why = f"Secure Communities began on {long(first.date)}" if first else "Secure Communities had not begun"
+    elif status.era == "ended":
+        last, upcoming = status.last_change, status.next_change
+        assert last is not None
+        why = f"Secure Communities was not in operation that day (on {long(last.date)}, {last.text})"
+        if upcoming is not None:
+            why += f"; it resumed on {long(upcoming.date)}"
+    else:
+        why = "ICE published no procedure for a jurisdiction that did not wish to participate before August 17, 2010"
+    raise DataError(f"the {kind.title} cannot be dated {long(status.date)}: {why}; choose another date",
+                    field="date", jurisdiction=j.id)
+
+
+def past_acts(record: Mapping[str, Any], date: dt.date) -> List[Dict[str, Any]]:
+    """The jurisdiction's own past acts on or before ``date``, oldest first, as dated sentences: its
+    activation, earlier policies, its resolution (with the vote) and the rest of its history."""
+    acts: List[Dict[str, Any]] = []
+    if record.get("activation"):
+        acts.append(record["activation"])
+    for policy in record.get("prior_policies") or []:
+        title = f', entitled "{policy["title"]}"' if policy.get("title") else ""
+        acts.append({"date": policy["date"], "text": f"{policy['text']}{title}"})
+    resolution = record.get("resolution")
+    if resolution and resolution.get("date") and resolution.get("text"):
+        vote = f" (vote: {resolution['vote']})" if resolution.get("vote") else ""
+        acts.append({"date": resolution["date"], "text": f"{resolution['text']}{vote}"})
+    acts.extend(record.get("history") or [])
+    dated = [a for a in acts if isinstance(a.get("date"), dt.date) and a["date"] <= date]
+    return sorted(dated, key=lambda a: a["date"])
+
+
+#: What a county may still decide, unless its state's law decides it (rule name, values that decide it).
+LEVERS = (
+    ("agreement_287g", ("required", "must_apply", "banned", "approval_needed"),
+     "whether a local law enforcement agency enters into, keeps or ends an agreement with ICE under section 287(g)"
+     " of the Immigration and Nationality Act"),
+    ("detainers", ("must_honor", "judicial_only"),
+     "whether the jail holds a person past the time of release on an ICE detainer without a warrant signed by a judge"),
+    ("information", ("limited", "must_share"), "what ICE is told of release dates and other non-public information"),
+    ("jail_access", ("limited",), "what access ICE has to people in custody and to local facilities"),
+    ("resources", ("barred", "must_not_limit"), "how local funds, staff and property are used"),
+)
+
+
+def levers(laws: List[StateLaw]) -> List[str]:
+    """The questions that remain for local decision under ``laws``."""
+    decided = {(name, entry.rule(name)) for entry in laws for name, _, _ in LEVERS}
+    return [text for name, values, text in LEVERS if not any((name, v) in decided for v in values)]

@@ -16,23 +16,37 @@ class DocumentKind:
     summary: str
     #: the ``--set`` fields this document uses (keys of :data:`FIELDS`), in the order a form asks them
     fields: Tuple[str, ...] = ()
+    #: who signs it by default: the body's ``presiding`` officer or its ``counsel``
+    signer: str = "presiding"
+    #: the program eras (see :attr:`toolkit.law.ProgramStatus.era`) on whose dates the document is true
+    eras: Tuple[str, ...] = ("early", "opt-out", "no-opt-out", "ended")
+    #: True for a document that sets or announces the jurisdiction's policy: state laws that require
+    #: cooperation become "before sending" cautions on it
+    policy: bool = False
+    #: False where a jurisdiction that owns its state bureau (D.C.) has no one to send it to
+    own_bureau_ok: bool = True
 
 
 DOCUMENTS: Dict[str, DocumentKind] = {
     kind.name: kind
     for kind in (
-        DocumentKind("letter", "Opt-out request letter", "letter.xml.j2",
-                     "written notice to the state identification bureau and ICE asking not to participate",
-                     ("signer", "signer_title", "contact")),
-        DocumentKind("resolution", "Resolution", "resolution.xml.j2",
-                     "a council or board resolution opposing participation and directing the opt-out letter",
-                     ("resolution_number", "chair_title", "clerk_title", "counsel_title")),
+        DocumentKind("letter", "Letter on Secure Communities", "letter.xml.j2",
+                     "the jurisdiction's written objection to the sharing of its booking fingerprints with ICE, to the"
+                     " state identification bureau and ICE (copy to the FBI), with what it asks of each and what it"
+                     " decides itself",
+                     ("signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), eras=("opt-out", "no-opt-out"), policy=True),
+        DocumentKind("resolution", "Resolution on Secure Communities", "resolution.xml.j2",
+                     "a council or board resolution stating the jurisdiction's position, within its state's law, and"
+                     " directing the letter and the records requests",
+                     ("resolution_number", "chair_title", "clerk_title", "counsel_title"),
+                     eras=("opt-out", "no-opt-out"), policy=True),
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
-                     "a Freedom of Information Act request to the ICE FOIA Office",
-                     ("requester", "signer", "signer_title", "contact")),
+                     "a Freedom of Information Act request to ICE for its records on Secure Communities in the"
+                     " jurisdiction",
+                     ("requester", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel"),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
-                     ("requester", "signer", "signer_title", "contact")),
+                     ("requester", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel", own_bureau_ok=False),
     )
 }
 
@@ -51,11 +65,17 @@ FIELDS: Dict[str, str] = {
     "signer": "name of the person who signs (default: a line to print the name by hand)",
     "signer_title": "title of the person who signs (default: the chair of the governing body)",
     "requester": "who makes a records request (default: the jurisdiction itself)",
-    "contact": "where replies should go: an email or postal address",
+    "contact": "where replies should go, in full (default: built from contact_name, office, address, email, phone)",
+    "contact_name": "the person who answers for the sender, e.g. 'Jane Doe, Deputy County Counsel'",
+    "office": "the sending office, shown under the jurisdiction's name, e.g. 'Office of the County Counsel'",
+    "address": "the sender's street address, lines separated by ';', e.g. '70 W. Hedding St.; San Jose, CA 95110'",
+    "email": "the sender's email address",
+    "phone": "the sender's telephone number",
     "resolution_number": "the clerk's number for the resolution (default: a line to fill in)",
     "governing_body": "title of the governing body, e.g. 'County Council'",
     "governing_body_name": "full name of the governing body, e.g. 'Arlington County Board'",
     "chair_title": "title of the body's presiding officer",
     "clerk_title": "title of the clerk who attests the resolution",
     "counsel_title": "title of the jurisdiction's lawyer, e.g. 'County Counsel'",
+    "executive_title": "title of the jurisdiction's chief executive, e.g. 'County Executive'",
 }

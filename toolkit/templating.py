@@ -130,11 +130,20 @@ def capfirst(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
-def join_and(items: Iterable[Any], conjunction: str = "and") -> str:
-    """``["a", "b", "c"]`` -> ``a, b and c``."""
+def possessive(value: Any) -> str:
+    """"the County of Santa Clara" -> "the County of Santa Clara's"."""
+    text = str(value)
+    return text + ("'" if text.endswith("s'") else "'s")
+
+
+def join_and(items: Iterable[Any], conjunction: str = "and", semicolons: bool = False) -> str:
+    """``["a", "b", "c"]`` -> ``a, b and c``; with ``semicolons`` (for items that hold commas)
+    ``a; b; and c``."""
     items = [str(i) for i in items]
-    if len(items) <= 2:
+    if len(items) <= 2 and not (semicolons and len(items) == 2):
         return f" {conjunction} ".join(items)
+    if semicolons:
+        return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
@@ -153,4 +162,5 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["join_and"] = join_and
     env.filters["period"] = period
     env.filters["capfirst"] = capfirst
+    env.filters["possessive"] = possessive
     return env

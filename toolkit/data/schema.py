@@ -59,6 +59,8 @@ OFFICE = _map(
     name=_str(True), division=_str(), attention=_str(), address=_list(_str(), True),
     email=_str(), phone=_str(), fax=_str(), **SOURCED,
 )
+REASON = _map(id=_str(True), text=_str(True), citation=_str(True), unless=_str(choices=("detainers_required",)),
+              **SOURCED)
 DATED_FACT = _map(date=Field("date", True), text=_str(True), number=_str(), title=_str(), **SOURCED)
 PERSON = _map(name=_str(), title=_str(), **SOURCED)
 
@@ -88,6 +90,10 @@ JURISDICTION = _map(
     history=_list(DATED_FACT),
     officials=_list(PERSON),
     sib=OFFICE,
+    reasons=_list(REASON),
+    office=_str(hint="the office that sends the documents, e.g. 'Office of the County Counsel'"),
+    contact_name=_str(),
+    executive_title=_str(),
     no_county_government=_str(hint="say why, with a source"),
     sources=_list(Field("source")),
     verified=Field("bool"),
@@ -109,7 +115,9 @@ STATE = _map(
         extension=_str(),
         **SOURCED,
     ),
-    county_body=_map(title=_str(True), exceptions=_str(), **SOURCED),
+    county_body=_map(title=_str(True), exceptions=_str(), presiding=_str(), counsel=_str(), clerk=_str(),
+                     executive=_str(), citation=_str(), **SOURCED),
+    own_bureau=Field("bool"),
     county_counsel_title=_str(),
     no_county_government=_str(),
     ice_field_office=_map(name=_str(), address=_list(_str()), **SOURCED),
@@ -121,6 +129,8 @@ FEDERAL = _map(
     ice=OFFICE,
     ice_foia=OFFICE,
     record_straight=_map(title=_str(True), date=Field("date", True), **SOURCED),
+    fbi_cjis=OFFICE,
+    reasons=_list(REASON),
 )
 
 DATASET = _map(
