@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from .data.dataset import Dataset, Jurisdiction
 from .data.schema import FORBIDDEN_CHARS
-from .deadlines import add_days
+from .law import calendar
+from .law.calendar import Deadline
 from . import documents
 from .documents import FIELDS
 from .law import Law, ProgramStatus, StateLaw
@@ -154,6 +155,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "reply_to": fields.get("contact") or (", ".join(part for part in reply if part) if any(
             reply[i] for i in (0, 2, 3, 4)) else None),
         "resolution_number": fields.get("resolution_number"),
+        "fee_limit": fee_limit(fields.get("fee_limit"), dataset.federal),
+        "expedite": fields.get("expedite"),
         **sender,
     }
     view["past_acts"] = past_acts(record, date)
@@ -183,8 +186,11 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     def wrap(data, name):
         return Record(data, name, j.id, j.path, j.line, cautions)
 
+    def due(days: int, unit: str, federal: bool = False) -> Deadline:
+        return calendar.due(date, int(days), str(unit), None if federal else j.state_code)
+
     def deadline(days: int, unit: str, federal: bool = False) -> dt.date:
-        return add_days(date, int(days), str(unit), None if federal else j.state_code)
+        return due(days, unit, federal).date
 
     return {
         "_fields": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
@@ -195,6 +201,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "fields": wrap(values, "fields"),
         "date": date,
         "deadline": deadline,
+        "due": due,
         "federal_foia_days": FEDERAL_FOIA_DAYS,
         "program": wrap(program, "program"),
         "law": wrap(state_law, "law"),
@@ -319,3 +326,14 @@ def levers(laws: List[StateLaw]) -> List[str]:
     """The questions that remain for local decision under ``laws``."""
     decided = {(name, entry.rule(name)) for entry in laws for name, _, _ in LEVERS}
     return [text for name, values, text in LEVERS if not any((name, v) in decided for v in values)]
+
+
+def fee_limit(value: Optional[str], federal: Mapping[str, Any]) -> int:
+    """The most a FOIA requester agrees to pay, in whole dollars: the field's value, else the DHS
+    default a request commits to (6 C.F.R. 5.11)."""
+    if value is None:
+        return int((federal.get("foia_rules") or {}).get("fee_default_limit") or 25)
+    text = value.strip().lstrip("$").replace(",", "")
+    if not text.isdigit() or int(text) > 1_000_000:
+        raise DataError(f"'{value}' is not an amount of whole dollars up to 1,000,000", field="fee_limit")
+    return int(text)

@@ -43,7 +43,7 @@ DOCUMENTS: Dict[str, DocumentKind] = {
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
                      "a Freedom of Information Act request to ICE for its records on Secure Communities in the"
                      " jurisdiction",
-                     ("requester", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel"),
+                     ("requester", "fee_limit", "expedite", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel"),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
                      ("requester", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel", own_bureau_ok=False),
@@ -71,6 +71,8 @@ FIELDS: Dict[str, str] = {
     "address": "the sender's street address, lines separated by ';', e.g. '70 W. Hedding St.; San Jose, CA 95110'",
     "email": "the sender's email address",
     "phone": "the sender's telephone number",
+    "fee_limit": "the most the requester agrees to pay in FOIA fees, in dollars (default: 25, the DHS default)",
+    "expedite": "why the FOIA request needs expedited processing (6 C.F.R. 5.5(e)); it is certified as true (default: not asked)",
     "resolution_number": "the clerk's number for the resolution (default: a line to fill in)",
     "governing_body": "title of the governing body, e.g. 'County Council'",
     "governing_body_name": "full name of the governing body, e.g. 'Arlington County Board'",

@@ -130,6 +130,11 @@ def capfirst(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def dollars(value: Any) -> str:
+    """``25`` -> ``$25``; ``1500`` -> ``$1,500``."""
+    return f"${int(value):,}"
+
+
 def possessive(value: Any) -> str:
     """"the County of Santa Clara" -> "the County of Santa Clara's"."""
     text = str(value)
@@ -163,4 +168,5 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["period"] = period
     env.filters["capfirst"] = capfirst
     env.filters["possessive"] = possessive
+    env.filters["dollars"] = dollars
     return env

@@ -57,7 +57,7 @@ SOURCED: Dict[str, Field] = dict(source=Field("source"), verified=Field("bool"),
 TEXT_LINES = _list(_str())
 OFFICE = _map(
     name=_str(True), division=_str(), attention=_str(), address=_list(_str(), True),
-    email=_str(), phone=_str(), fax=_str(), **SOURCED,
+    email=_str(), phone=_str(), fax=_str(), portal=_str(), **SOURCED,
 )
 REASON = _map(id=_str(True), text=_str(True), citation=_str(True), unless=_str(choices=("detainers_required",)),
               **SOURCED)
@@ -130,6 +130,8 @@ FEDERAL = _map(
     ice_foia=OFFICE,
     record_straight=_map(title=_str(True), date=Field("date", True), **SOURCED),
     fbi_cjis=OFFICE,
+    ogis=OFFICE,
+    foia_rules=_map(electronic_since=Field("date", True), fee_default_limit=Field("int", True), **SOURCED),
     reasons=_list(REASON),
 )
 
