@@ -130,6 +130,18 @@ def capfirst(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
+def ordinal(value: Any) -> str:
+    """``10`` -> ``tenth``; past twenty, ``21st``."""
+    n = int(value)
+    words = ["zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+             "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
+             "nineteenth", "twentieth"]
+    if 0 <= n < len(words):
+        return words[n]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def dollars(value: Any) -> str:
     """``25`` -> ``$25``; ``1500`` -> ``$1,500``."""
     return f"${int(value):,}"
@@ -169,4 +181,5 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["capfirst"] = capfirst
     env.filters["possessive"] = possessive
     env.filters["dollars"] = dollars
+    env.filters["ordinal"] = ordinal
     return env

@@ -1,0 +1,112 @@
+"""The documents as a county counsel reads them: true on their date, addressed to who acts, lawful in
+their state, signed and directed by the right officers. Read back from both formats."""
+
+from __future__ import annotations
+
+import pytest
+
+import toolkit
+from conftest import docx_lines, pdf_text, words
+
+TODAY = "2026-11-25"
+#: one jurisdiction per kind of state: limits cooperation (CA), requires it (TX), D.C. (its own bureau),
+#: a Louisiana police jury, a Pennsylvania home-rule county, Virginia (neither, with its own 2026 law)
+PLACES = ["santa-clara", "harris-tx", "district-of-columbia", "calcasieu-la", "allegheny-pa", "arlington"]
+
+
+@pytest.fixture(scope="module")
+def today():
+    """Letter and resolution for each place, dated today, as (docx text, pdf text, cautions)."""
+    out = {}
+    for jid in PLACES:
+        for kind in ("letter", "resolution"):
+            doc = toolkit.compose(kind, jid, date=TODAY)
+            docx = " ".join(" ".join(docx_lines(doc.to_bytes("docx"))).split())
+            pdf = " ".join(pdf_text(doc.to_bytes("pdf")).split())
+            out[jid, kind] = (docx, pdf, [str(c) for c in doc.cautions])
+    return out
+
+
+@pytest.mark.parametrize("jid", PLACES)
+@pytest.mark.parametrize("kind", ["letter", "resolution"])
+def test_both_formats_say_the_same(today, jid, kind):
+    docx, pdf, _ = today[jid, kind]
+    assert words(docx) == words(pdf)
+
+
+@pytest.mark.parametrize("jid", PLACES)
+def test_today_the_history_is_recited_and_no_opt_out_is_promised(today, jid):
+    for kind in ("letter", "resolution"):
+        text = today[jid, kind][0]
+        assert "August 5, 2011" in text and "an MOA is not required" in text
+        assert "November 20, 2014" in text and "Executive Order 13768" in text and "Executive Order 13993" in text
+        assert "Executive Order 14159" in text and "does not name Secure Communities" in text
+        assert "deployment plan" not in text and "This letter carries out" not in text
+        assert "This letter is that written notice" not in text
+    assert "does not claim that this letter can stop the FBI" in today[jid, "letter"][0]
+
+
+def test_a_state_that_limits_cooperation_is_cited_in_support(today):
+    for kind in ("letter", "resolution"):
+        text = today["santa-clara", kind][0]
+        assert "Cal. Gov. Code §§ 7284" in text
+        assert "contrary to that law" not in text
+    resolution = today["santa-clara", "resolution"][0]
+    assert "No funds, personnel or facilities of the County of Santa Clara shall be used" in resolution
+
+
+def test_a_state_that_requires_cooperation_is_obeyed_and_flagged(today):
+    letter, _, cautions = today["harris-tx", "letter"]
+    resolution, _, res_cautions = today["harris-tx", "resolution"]
+    assert "Tex. Gov't Code" in letter and "Nothing in this letter asks any officer to act contrary to that law" in letter
+    assert "Tex. Gov't Code" in resolution and "This is a statement of position" in resolution
+    assert "No funds, personnel or facilities" not in resolution      # would "materially limit" under SB 4
+    assert "warrant or order signed by a judge" not in letter          # Texas jails must honor detainers
+    for found in (cautions, res_cautions):
+        assert any("752" in c and "removal from office" in c and "counsel" in c for c in found)
+
+
+def test_dc_never_writes_to_itself_nor_calls_its_law_state_law(today):
+    letter = today["district-of-columbia", "letter"][0]
+    assert "To U.S. Immigration and Customs Enforcement:" in letter
+    assert "Metropolitan Police Department" not in letter.split("Re:")[0]      # no addressee block for it
+    for kind in ("letter", "resolution"):
+        text = today["district-of-columbia", kind][0]
+        assert "state law" not in text.lower() and "District of Columbia law" in text
+    with pytest.raises(toolkit.DataError, match="agency of the District of Columbia itself"):
+        toolkit.compose("records-request", "district-of-columbia", date=TODAY)
+
+
+def test_a_letter_dated_in_2010_follows_the_procedure_then_in_force():
+    doc = toolkit.compose("letter", "santa-clara", date="2010-09-30")
+    text = " ".join(doc.lines())
+    assert "This letter is that written notice" in text and "deployment plan" in text
+    assert "Executive Order" not in text and "2011" not in text
+    assert "September 28, 2010" in text                       # its own vote two days before, as a past act
+    earlier = " ".join(toolkit.compose("letter", "santa-clara", date="2010-09-01").lines())
+    assert "September 28, 2010" not in earlier and "November 9, 2010" not in earlier
+
+
+@pytest.mark.parametrize("day, resumed", [("2015-06-01", "January 25, 2017"), ("2022-01-01", "January 20, 2025")])
+def test_no_letter_about_a_program_that_was_not_running(day, resumed):
+    for kind in ("letter", "resolution"):
+        with pytest.raises(toolkit.DataError) as caught:
+            toolkit.compose(kind, "santa-clara", date=day)
+        assert "not in operation" in str(caught.value) and resumed in str(caught.value)
+    # records of the program can still be requested on such a date
+    assert toolkit.compose("foia", "santa-clara", date=day).lines()
+
+
+def test_foia_follows_the_2026_filing_rule_only_from_its_date():
+    today = " ".join(toolkit.compose("foia", "santa-clara", date=TODAY).lines())
+    assert "https://www.dhs.gov/foia" in today and "6 C.F.R. § 5.3(a)(2)" in today
+    before = " ".join(toolkit.compose("foia", "santa-clara", date="2025-12-01").lines())
+    assert "portal" not in before
+    for text in (today, before):
+        assert "6 C.F.R. § 5.11(k)(2)(i)" in text and "up to $25" in text and "Office of Government Information" in text
+        assert "Expedited processing" not in text
+    asked = " ".join(toolkit.compose("foia", "santa-clara", date=TODAY, fee_limit="$250",
+                                     expedite="the Board decides on December 8, 2026").lines())
+    assert "up to $250" in asked and "I certify that this statement is true and correct" in asked
+    with pytest.raises(toolkit.DataError, match="whole dollars"):
+        toolkit.compose("foia", "santa-clara", date=TODAY, fee_limit="lots")
