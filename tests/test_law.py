@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 import toolkit
-from toolkit.context import levers, officers_of, past_acts
+from toolkit.context import levers, officers_of, official_style, past_acts, with_article
 from toolkit.law import Law
 from toolkit.law.calendar import Calendars, due
 
@@ -167,3 +167,42 @@ def test_officers_come_from_fields_then_record_then_state_then_a_flagged_default
     assert officers.signature("presiding") == "President, X County Board" and not cautions
     officers = officers_of(_J(), {}, {}, {}, "Board", "X County Board", "X County", cautions)
     assert officers["presiding"] == "Chair" and [c.field for c in cautions] == ["chair_title"]
+
+
+@pytest.mark.parametrize("census, style", [
+    ("Richmond city", ("City of Richmond", "the City of Richmond", "Richmond City Council")),
+    ("St. Louis city", ("City of St. Louis", "the City of St. Louis", "St. Louis City Council")),
+    ("Juneau City and Borough", ("City and Borough of Juneau", "the City and Borough of Juneau",
+                                 "Assembly of the City and Borough of Juneau")),
+    ("Anchorage Municipality", ("Municipality of Anchorage", "the Municipality of Anchorage",
+                                "Assembly of the Municipality of Anchorage")),
+    ("Fairbanks North Star Borough", None),
+    ("Carson City", None),
+    ("Santa Clara County", None),
+])
+def test_census_names_become_the_official_style(census, style):
+    assert official_style(census) == style
+
+
+@pytest.mark.parametrize("name, sentence", [
+    ("Allegheny County", "Allegheny County"), ("County of Santa Clara", "the County of Santa Clara"),
+    ("City of Richmond", "the City of Richmond"), ("Isle of Wight County", "Isle of Wight County"),
+    ("District of Columbia", "the District of Columbia"),
+])
+def test_a_name_takes_an_article_only_where_english_wants_one(name, sentence):
+    assert with_article(name) == sentence
+
+
+def test_no_generated_name_repeats_a_word_or_mixes_two_kinds():
+    data = toolkit.load_jurisdictions()
+    for j in data:
+        if j.state_code not in ("VA", "AK", "MD", "MO", "NV"):
+            continue
+        try:
+            doc = toolkit.compose("resolution", j, date="2026-11-25")
+        except toolkit.DataError:
+            continue           # census areas and the like have no government
+        head = " ".join(doc.lines()[:2])
+        for doubled in ("city City", "Municipality Borough", "Borough Borough", "City and Borough Borough",
+                        "County County"):
+            assert doubled not in head, (j.id, head)

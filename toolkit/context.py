@@ -53,6 +53,26 @@ def body_name(name: str, title: str) -> str:
 KIND_WORDS = {"county", "parish", "borough", "city", "area", "municipality", "town", "township", "village"}
 
 
+#: Census names of county-equivalents that are not how the government styles itself, and how it does:
+#: (Census ending, official name, how a sentence names it, its governing body).
+STYLES = (
+    (" City and Borough", "City and Borough of {0}", "the City and Borough of {0}", "Assembly of the City and Borough of {0}"),
+    (" Municipality", "Municipality of {0}", "the Municipality of {0}", "Assembly of the Municipality of {0}"),
+    (" city", "City of {0}", "the City of {0}", "{0} City Council"),
+)
+
+
+def official_style(census_name: str):
+    """How a government the Census names "Richmond city" or "Juneau City and Borough" styles itself:
+    ``("City of Richmond", "the City of Richmond", "Richmond City Council")``; None for names that
+    are already the official style."""
+    for ending, formal, text, body in STYLES:
+        if census_name.endswith(ending) and len(census_name) > len(ending):
+            base = census_name[: -len(ending)]
+            return formal.format(base), text.format(base), body.format(base)
+    return None
+
+
 def with_article(name: str) -> str:
     """How a sentence names a government: "the County of Santa Clara", "the District of Columbia",
     but "Allegheny County" (a name that ends in its kind takes no article)."""
@@ -91,10 +111,12 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     caution = getattr(county_body, "caution", None)  # set when the state's usual title is unverified
     if not (own_title or is_city) and caution is not None:
         cautions.append(caution)
-    formal = record.get("formal_name") or j.name
+    style = official_style(j.name)
+    formal = record.get("formal_name") or (style[0] if style else j.name)
     the_formal = with_article(formal)
     body = fields.get("governing_body_name") or (
-        record.get("governing_body_name") if not fields.get("governing_body") else None) or body_name(j.name, title)
+        record.get("governing_body_name") if not fields.get("governing_body") else None) or (
+        style[2] if style and not own_title else body_name(j.name, title))
     kind = documents.kind(document)
     officers = officers_of(j, record, county_body if not (own_title or is_city) else {}, fields, title, body,
                            formal, cautions)
@@ -124,7 +146,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "kind": j.kind,
         "state": j.state_code,
         "state_name": state.get("name"),
-        "text_name": record.get("text_name") or j.name,
+        "text_name": record.get("text_name") or (style[1] if style else j.name),
         "state_text_name": state.get("text_name") or state.get("name"),
         "state_differs": state.get("name") != j.name,
         "law_name": f"{state.get('name')} law",
