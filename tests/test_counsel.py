@@ -110,3 +110,23 @@ def test_foia_follows_the_2026_filing_rule_only_from_its_date():
     assert "up to $250" in asked and "I certify that this statement is true and correct" in asked
     with pytest.raises(toolkit.DataError, match="whole dollars"):
         toolkit.compose("foia", "santa-clara", date=TODAY, fee_limit="lots")
+
+
+def test_the_sender_is_the_office_with_its_address_and_the_reply_goes_there():
+    doc = toolkit.compose("letter", "santa-clara", date=TODAY)
+    head = doc.lines()[:6]
+    assert head[:3] == ["County of Santa Clara", "Santa Clara County Board of Supervisors",
+                        "Office of the Clerk of the Board of Supervisors"]
+    assert "70 West Hedding Street, 10th Floor, East Wing" in head and "(408) 299-5001" in head
+    text = " ".join(doc.lines())
+    assert "Please send your reply to the Office of the Clerk of the Board of Supervisors, 70 West Hedding" in text
+    mine = toolkit.compose("letter", "santa-clara", date=TODAY, contact_name="Ana Pérez, Deputy County Counsel",
+                           address="70 W. Hedding St.; San Jose, CA 95110", email="ana@example.org")
+    text = " ".join(mine.lines())
+    assert "Please send your reply to Ana Pérez, Deputy County Counsel," in text and "ana@example.org" in text
+    assert "70 W. Hedding St." in mine.lines()[:6]
+    # the letter's signer, the resolution's direction and its signature block name the same officer
+    resolution = " ".join(toolkit.compose("resolution", "santa-clara", date=TODAY).lines())
+    assert "President of the Board of Supervisors, County of Santa Clara" in text
+    assert "The President of the Board of Supervisors is directed to sign and send" in resolution
+    assert "President of the Board of Supervisors, Santa Clara County Board of Supervisors" in resolution

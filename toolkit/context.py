@@ -159,17 +159,24 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     }
     signer = record.get("signer") or {}
     address = fields.get("address")
+    office = record.get("sender") or {}
     address_lines = [part.strip() for part in address.split(";") if part.strip()] if address else list(
-        record.get("address") or [])
+        office.get("address") or record.get("address") or [])
     sender = {
-        "office": fields.get("office") or record.get("office"),
+        "office": fields.get("office") or office.get("name") or record.get("office"),
         "address_lines": address_lines,
-        "email": fields.get("email") or record.get("email"),
-        "phone": fields.get("phone") or record.get("phone"),
+        "email": fields.get("email") or office.get("email") or record.get("email"),
+        "phone": fields.get("phone") or office.get("phone") or record.get("phone"),
         "contact_name": fields.get("contact_name") or record.get("contact_name"),
     }
-    reply = [sender["contact_name"], sender["office"], ", ".join(address_lines) or None, sender["email"],
-             sender["phone"]]
+    if office and office.get("verified") is False and not (address and fields.get("office")):
+        cautions.append(Problem("the sender's office address is marked 'verified: false': check it against an"
+                                " official source", j.path, getattr(office, "line", j.line), None, j.id, "sender",
+                                "warning"))
+    office_name = sender["office"]
+    if office_name and not sender["contact_name"] and not office_name.lower().startswith("the "):
+        office_name = f"the {office_name}"
+    reply = [sender["contact_name"], office_name, ", ".join(address_lines) or None, sender["email"], sender["phone"]]
     values = {
         "signer": fields.get("signer") or signer.get("name"),
         "signer_title": fields.get("signer_title") or signer.get("title") or officers.signature(kind.signer),
@@ -246,7 +253,7 @@ class Officers(dict):
         others the body's)."""
         title = self[role]
         if role == "presiding" and not any(word in title for word in ("County", "Parish", "Borough", "Mayor",
-                                                                        "Executive", "Commissioner")):
+                                                                        "Executive", "Commissioner", " of the ")):
             return f"{title}, {self.body}"
         return f"{title}, {self.formal}"
 

@@ -91,6 +91,7 @@ JURISDICTION = _map(
     officials=_list(PERSON),
     sib=OFFICE,
     reasons=_list(REASON),
+    sender=OFFICE,
     office=_str(hint="the office that sends the documents, e.g. 'Office of the County Counsel'"),
     contact_name=_str(),
     executive_title=_str(),
