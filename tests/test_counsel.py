@@ -130,3 +130,30 @@ def test_the_sender_is_the_office_with_its_address_and_the_reply_goes_there():
     assert "President of the Board of Supervisors, County of Santa Clara" in text
     assert "The President of the Board of Supervisors is directed to sign and send" in resolution
     assert "President of the Board of Supervisors, Santa Clara County Board of Supervisors" in resolution
+
+
+def test_the_reasons_are_given_with_their_sources_where_they_hold(today):
+    for kind in ("letter", "resolution"):
+        for text in today["santa-clara", kind][:2]:       # both formats
+            assert "Theodore" in text and "44 percent" in text
+            assert "Galarza v. Szalczyk, 745 F.3d 634" in text and "8 C.F.R. § 287.7(e)" in text
+        texas = today["harris-tx", kind][0]
+        assert "Theodore" in texas and "Galarza" not in texas    # Texas jails must honor detainers
+
+
+def test_an_organiser_can_replace_the_reasons(write_yaml):
+    path = write_yaml("""
+        jurisdictions:
+          - id: my-county
+            name: Santa Clara County
+            state: CA
+            sources: [https://example.org/our-notes]
+            reasons:
+              - id: ours
+                text: our county's own survey found that residents fear calling the police
+                citation: County of Santa Clara, Community Survey (2026)
+                source: https://example.org/survey
+                verified: true
+        """)
+    text = " ".join(toolkit.compose("letter", "my-county", data=path, date=TODAY).lines())
+    assert "Our county's own survey found" in text and "Theodore" not in text
