@@ -134,7 +134,7 @@ def test_business_days_skip_the_states_own_holidays(calendars):
 def test_an_unsettled_day_is_counted_and_the_alternative_given(calendars):
     deadline = due(D(2026, 11, 23), 7, "business", "TN", calendars)
     assert deadline.date == D(2026, 12, 3)                 # Nov 24, 25, 27, 30, Dec 1, 2, 3: counting Nov 27
-    assert deadline.unsettled == ("the Friday after Thanksgiving", D(2026, 12, 4))
+    assert deadline.unsettled == (D(2026, 11, 27), "the Friday after Thanksgiving", D(2026, 12, 4))
 
 
 def test_calendar_deadlines_move_only_where_the_state_says(calendars):

@@ -62,8 +62,8 @@ class Deadline:
     moved_from: Optional[dt.date] = None
     #: the statute that moves it (or that says it stays)
     computation_citation: Optional[str] = None
-    #: if a day of unsettled status fell in the count: (its name, the date were it not counted)
-    unsettled: Optional[Tuple[str, dt.date]] = None
+    #: if a day of unsettled status fell in the count: (that day, what it is, the date were it not counted)
+    unsettled: Optional[Tuple[dt.date, str, dt.date]] = None
     #: True when the holiday data did not cover these years (the ``holidays`` package was used)
     estimated: bool = False
 
@@ -139,7 +139,7 @@ def due(received: dt.date, days: int, unit: str, state: Optional[str] = None,
                 alt += dt.timedelta(days=1)
                 if cal.is_business_day(alt, counting_unsettled=False):
                     count += 1
-            unsettled = (cal.unsettled[skipped_unsettled], alt)
+            unsettled = (skipped_unsettled, cal.unsettled[skipped_unsettled], alt)
         return Deadline(day, days, unit, estimated=not cal.covers(received, day), unsettled=unsettled)
     if unit != "calendar":
         raise ValueError(f"unit must be 'calendar' or 'business', not {unit!r}")
