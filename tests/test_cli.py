@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 from click.testing import CliRunner
 
@@ -83,5 +84,12 @@ def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "juneau-city-and-borough-ak-letter.docx").is_file()
     assert "before sending:" in result.output and "field 'states.AK.sib'" in result.output
-    assert "before sending" not in invoke("letter", "--county", "santa-clara", "--format", "docx", "--out",
-                                          str(tmp_path), "--date", DATE).output
+    from test_data import CHECKED
+
+    checked = tmp_path / "checked.yaml"
+    checked.write_text(textwrap.dedent(CHECKED).lstrip("\n"), encoding="utf-8")
+    assert "before sending" not in invoke("letter", "--jurisdiction", "springfield", "--data", str(checked),
+                                          "--format", "docx", "--out", str(tmp_path), "--date", DATE).output
+    texas = invoke("resolution", "--county", "harris", "--state", "TX", "--format", "docx", "--out", str(tmp_path),
+                   "--date", DATE).output
+    assert "before sending:" in texas and "752" in texas and "removal from office" in texas

@@ -111,7 +111,7 @@ def test_records_request_without_fixed_deadline_asks_for_prompt_reply():
 
 def test_names_take_an_article_only_when_english_wants_one():
     allegheny = " ".join(docx_lines(toolkit.render("letter", "allegheny-pa", "docx", date=DATE)))
-    assert "to state Allegheny County's objection" in allegheny and "Allegheny County asks:" in allegheny
+    assert "to state the County of Allegheny's objection" in allegheny and "The County of Allegheny asks:" in allegheny
     assert not re.search(r"[Tt]he Allegheny County(?! Council)", allegheny)  # "the Allegheny County Council" is right
     santa_clara = " ".join(docx_lines(toolkit.render("letter", "santa-clara", "docx", date=DATE)))
     assert "to state the County of Santa Clara's objection" in santa_clara

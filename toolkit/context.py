@@ -118,8 +118,13 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         record.get("governing_body_name") if not fields.get("governing_body") else None) or (
         style[2] if style and not own_title else body_name(j.name, title))
     kind = documents.kind(document)
-    officers = officers_of(j, record, county_body if not (own_title or is_city) else {}, fields, title, body,
-                           formal, cautions)
+    usual = state.get("officers") or {} if not (own_title or is_city) else {}
+    officers = officers_of(j, record, usual, fields, title, body, formal, cautions)
+    if usual and usual.get("verified") is False and any(
+            officers.origin.get(role) == "state" for role in ("presiding", "counsel", "clerk")):
+        cautions.append(getattr(usual, "caution", None) or Problem(
+            "marked 'verified: false': check it against an official source", None, None, None, None,
+            f"states.{j.state_code}.officers", "warning"))
     law = Law.bundled()
     status = law.status(date)
     check_era(kind, status, j)
@@ -246,6 +251,8 @@ class Officers(dict):
 
     body: str = ""
     formal: str = ""
+    #: where each title came from: "fields", "record", "state" or "default"
+    origin: Dict[str, str]
 
     def signature(self, role: str) -> str:
         """How the officer in ``role`` signs: "County Judge, Harris County"; "Chair, Santa Clara County
@@ -262,12 +269,13 @@ class Officers(dict):
 GENERIC = {"presiding": "Chair", "counsel": "County Attorney"}
 
 
-def officers_of(j: Jurisdiction, record: Mapping[str, Any], county_body: Mapping[str, Any],
+def officers_of(j: Jurisdiction, record: Mapping[str, Any], usual: Mapping[str, Any],
                 fields: Mapping[str, str], title: str, body: str, formal: str, cautions: List[Problem]) -> Officers:
     """The officers of ``j``: ``--set`` values first, then the jurisdiction's record, then its state's
-    usual county government, then a generic title with a caution to check it."""
+    usual county government (``usual``: the state's ``officers`` block), then a generic title with a
+    caution to check it."""
     officers = Officers()
-    officers.body, officers.formal = body, formal
+    officers.body, officers.formal, officers.origin = body, formal, {}
     city = j.is_city
     for role, field, default in (
         ("presiding", "chair_title", "Mayor" if city else GENERIC["presiding"]),
@@ -275,14 +283,16 @@ def officers_of(j: Jurisdiction, record: Mapping[str, Any], county_body: Mapping
         ("clerk", "clerk_title", "City Clerk" if city else f"Clerk of the {title}"),
         ("executive", "executive_title", None),
     ):
-        value = fields.get(field) or record.get(field) or county_body.get(role)
-        if role == "counsel" and not value and not city:
-            value = j.state.get("county_counsel_title")
+        origin = "fields" if fields.get(field) else "record" if record.get(field) else "state" if usual.get(role) else ""
+        value = fields.get(field) or record.get(field) or usual.get(role)
+        if role == "counsel" and not value and not city and j.state.get("county_counsel_title"):
+            value, origin = j.state.get("county_counsel_title"), "state"
         if not value and default and role != "clerk":
             cautions.append(Problem(
                 f"the data does not say the title of the {ROLE_WORDS[role]}; the document uses '{default}': check it",
                 j.path, j.line, None, j.id, field, "warning"))
         officers[role] = value or default
+        officers.origin[role] = origin or "default"
     return officers
 
 

@@ -277,7 +277,7 @@ class _Builder:
 
 _FACT_KEYS = {"sib", "records_law", "county_body", "ice_field_office", "population", "activation",
               "prior_policies", "resolution", "history", "officials", "program", "ice", "ice_foia",
-              "record_straight", "fbi_cjis", "reasons", "ogis", "foia_rules", "sender"}
+              "record_straight", "fbi_cjis", "reasons", "ogis", "foia_rules", "sender", "officers"}
 
 
 def _fact_blocks(value: Any, where: str) -> Iterable[Tuple[str, Dict[str, Any]]]:

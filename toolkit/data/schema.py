@@ -123,6 +123,7 @@ STATE = _map(
     county_body=_map(title=_str(True), exceptions=_str(), presiding=_str(), counsel=_str(), clerk=_str(),
                      executive=_str(), citation=_str(), **SOURCED),
     own_bureau=Field("bool"),
+    officers=_map(presiding=_str(), counsel=_str(), clerk=_str(), executive=_str(), citation=_str(), **SOURCED),
     county_counsel_title=_str(),
     no_county_government=_str(),
     ice_field_office=_map(name=_str(), address=_list(_str()), **SOURCED),
