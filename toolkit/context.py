@@ -167,7 +167,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     office = record.get("sender") or {}
     address_lines = [part.strip() for part in address.split(";") if part.strip()] if address else list(
         office.get("address") or record.get("address") or [])
-    sender = {
+    sender: Dict[str, Any] = {
         "office": fields.get("office") or office.get("name") or record.get("office"),
         "address_lines": address_lines,
         "email": fields.get("email") or office.get("email") or record.get("email"),
@@ -178,15 +178,16 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         cautions.append(Problem("the sender's office address is marked 'verified: false': check it against an"
                                 " official source", j.path, getattr(office, "line", j.line), None, j.id, "sender",
                                 "warning"))
-    office_name = sender["office"]
+    office_name: Optional[str] = sender["office"]
     if office_name and not sender["contact_name"] and not office_name.lower().startswith("the "):
         office_name = f"the {office_name}"
-    reply = [sender["contact_name"], office_name, ", ".join(address_lines) or None, sender["email"], sender["phone"]]
+    reply: List[Optional[str]] = [sender["contact_name"], office_name, ", ".join(address_lines) or None,
+                                  sender["email"], sender["phone"]]
     values = {
         "signer": fields.get("signer") or signer.get("name"),
         "signer_title": fields.get("signer_title") or signer.get("title") or officers.signature(kind.signer),
         "requester": fields.get("requester") or the_formal,
-        "reply_to": fields.get("contact") or (", ".join(part for part in reply if part) if any(
+        "reply_to": fields.get("contact") or (", ".join(str(part) for part in reply if part) if any(
             reply[i] for i in (0, 2, 3, 4)) else None),
         "resolution_number": fields.get("resolution_number"),
         "fee_limit": fee_limit(fields.get("fee_limit"), dataset.federal),

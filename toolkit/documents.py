@@ -27,6 +27,9 @@ class DocumentKind:
     own_bureau_ok: bool = True
 
 
+#: the fields of whoever signs and sends a letter or request
+SENDER_FIELDS = ("signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone")
+
 DOCUMENTS: Dict[str, DocumentKind] = {
     kind.name: kind
     for kind in (
@@ -34,7 +37,7 @@ DOCUMENTS: Dict[str, DocumentKind] = {
                      "the jurisdiction's written objection to the sharing of its booking fingerprints with ICE, to the"
                      " state identification bureau and ICE (copy to the FBI), with what it asks of each and what it"
                      " decides itself",
-                     ("signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), eras=("opt-out", "no-opt-out"), policy=True),
+                     SENDER_FIELDS, eras=("opt-out", "no-opt-out"), policy=True),
         DocumentKind("resolution", "Resolution on Secure Communities", "resolution.xml.j2",
                      "a council or board resolution stating the jurisdiction's position, within its state's law, and"
                      " directing the letter and the records requests",
@@ -43,10 +46,10 @@ DOCUMENTS: Dict[str, DocumentKind] = {
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
                      "a Freedom of Information Act request to ICE for its records on Secure Communities in the"
                      " jurisdiction",
-                     ("requester", "fee_limit", "expedite", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel"),
+                     ("requester", "fee_limit", "expedite") + SENDER_FIELDS, signer="counsel"),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
-                     ("requester", "signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone"), signer="counsel", own_bureau_ok=False),
+                     ("requester",) + SENDER_FIELDS, signer="counsel", own_bureau_ok=False),
     )
 }
 

@@ -36,7 +36,7 @@ RULES: Dict[str, Tuple[str, ...]] = {
     "jail_access": ("limited",),
     "resources": ("barred", "must_not_limit"),
 }
-TEXT_FIELDS = ("title", "citation", "effect", "penalties", "enjoined", "applies_to", "note")
+TEXT_FIELDS = ("title", "citation", "effect", "penalties", "enjoined", "applies_to", "note")  # read as one-line text
 
 
 @dataclass(frozen=True)
@@ -196,12 +196,14 @@ class Law:
                         if value not in choices:
                             self._fail(f"{name} must be one of {', '.join(choices)}", path, line, name)
                         rules.append((name, value))
+                text = {k: " ".join(str(item[k]).split()) if item.get(k) else None for k in TEXT_FIELDS}
                 law = StateLaw(
                     id=item["id"], state=state, kind=item["kind"], effective=item["effective"],
                     source=item["source"], verified=item.get("verified") is True, rules=tuple(rules),
                     deadline=item.get("deadline") if isinstance(item.get("deadline"), dt.date) else None,
-                    path=path, line=line,
-                    **{k: " ".join(str(item[k]).split()) if item.get(k) else None for k in TEXT_FIELDS},
+                    path=path, line=line, title=str(text["title"]), citation=str(text["citation"]),
+                    effect=str(text["effect"]), penalties=text["penalties"], enjoined=text["enjoined"],
+                    applies_to=text["applies_to"], note=text["note"],
                 )
                 if not law.verified:
                     self.problems.append(self._unverified(path, line, f"law.{state}.{law.id}"))
