@@ -142,6 +142,21 @@ def ordinal(value: Any) -> str:
     return f"{n}{suffix}"
 
 
+def lowerfirst(value: Any) -> str:
+    """Lower-case the first letter unless the word is an acronym or a name ("A local entity" ->
+    "a local entity"; "ICE must" and "\"The sheriff" stay)."""
+    text = str(value)
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first[:2].isupper() or not first[0].isalpha()):
+        return text
+    return text[:1].lower() + text[1:] if first in ("A", "An", "The", "No", "Each", "Every", "Any", "All") else text
+
+
+def rstrip_filter(value: Any, chars: str = " ") -> str:
+    """Strip trailing ``chars`` (e.g. a final period before a clause goes on)."""
+    return str(value).rstrip(chars)
+
+
 def dollars(value: Any) -> str:
     """``25`` -> ``$25``; ``1500`` -> ``$1,500``."""
     return f"${int(value):,}"
@@ -181,5 +196,7 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["capfirst"] = capfirst
     env.filters["possessive"] = possessive
     env.filters["dollars"] = dollars
+    env.filters["lowerfirst"] = lowerfirst
+    env.filters["rstrip"] = rstrip_filter
     env.filters["ordinal"] = ordinal
     return env

@@ -36,6 +36,9 @@ RULES: Dict[str, Tuple[str, ...]] = {
     "jail_access": ("limited",),
     "resources": ("barred", "must_not_limit"),
 }
+#: An entry whose effective date the research could not read is known to be in force from this date
+#: (when the state-law data was compiled) and is not applied to documents dated earlier.
+KNOWN_IN_FORCE = dt.date(2026, 11, 1)
 TEXT_FIELDS = ("title", "citation", "effect", "penalties", "enjoined", "applies_to", "note")  # read as one-line text
 
 
@@ -126,14 +129,17 @@ class StateLaw:
     def caution(self) -> Problem:
         """The "before sending" line for a document that must respect this law."""
         penalty = f" Penalties: {self.penalties.rstrip('.')}." if self.penalties else ""
+        enjoined = f" A court has held part of it unenforceable: {self.enjoined.rstrip('.')}." if self.enjoined else ""
         return Problem(
-            f"{self.title}, {self.citation}, {_lower_first(self.effect).rstrip('.')}.{penalty} The document"
+            f"Under {self.title}, {self.citation}, {_lower_first(self.effect).rstrip('.')}.{penalty}{enjoined} The document"
             " resolves only what the jurisdiction may lawfully do under it; have counsel review it before it is"
             " adopted or sent", self.path, self.line, None, None, f"law.{self.state}.{self.id}", "law")
 
 
 def _lower_first(text: str) -> str:
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+    from ..templating import lowerfirst
+
+    return lowerfirst(text)
 
 
 class Law:
@@ -182,12 +188,16 @@ class Law:
             made = []
             for item in entries or []:
                 line = getattr(item, "line", None)
-                for key in ("id", "title", "citation", "effective", "kind", "effect", "source"):
+                for key in ("id", "title", "citation", "kind", "effect", "source"):
                     if not item.get(key):
                         self._fail(f"a state-law entry needs '{key}'", path, line, key)
                 if item["kind"] not in KINDS:
                     self._fail(f"kind must be one of {', '.join(KINDS)}", path, line, "kind")
-                if not isinstance(item["effective"], dt.date):
+                if item.get("effective") is None:
+                    item["effective"] = KNOWN_IN_FORCE
+                    item["note"] = " ".join(filter(None, [item.get("note"), "Effective date not confirmed; applied"
+                                                          " to documents dated from November 2026."]))
+                elif not isinstance(item["effective"], dt.date):
                     self._fail("effective must be a date written YYYY-MM-DD", path, line, "effective")
                 rules = []
                 for name, choices in RULES.items():
