@@ -224,6 +224,9 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     def due(days: int, unit: str, federal: bool = False) -> Deadline:
         return calendar.due(date, int(days), str(unit), None if federal else j.state_code)
 
+    def due_from(start: dt.date, days: int, unit: str, federal: bool = False) -> Deadline:
+        return calendar.due(start, int(days), str(unit), None if federal else j.state_code)
+
     def deadline(days: int, unit: str, federal: bool = False) -> dt.date:
         return due(days, unit, federal).date
 
@@ -237,6 +240,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "date": date,
         "deadline": deadline,
         "due": due,
+        "due_from": due_from,
         "federal_foia_days": FEDERAL_FOIA_DAYS,
         "program": wrap(program, "program"),
         "law": wrap(state_law, "law"),

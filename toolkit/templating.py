@@ -157,6 +157,13 @@ def rstrip_filter(value: Any, chars: str = " ") -> str:
     return str(value).rstrip(chars)
 
 
+def daykind(value: Any) -> str:
+    """What kind of day stops a deadline: "is a Saturday", "is a Sunday", else "is a legal holiday"."""
+    if isinstance(value, dt.date) and value.weekday() >= 5:
+        return f"is a {value:%A}"
+    return "is a legal holiday"
+
+
 def dollars(value: Any) -> str:
     """``25`` -> ``$25``; ``1500`` -> ``$1,500``."""
     return f"${int(value):,}"
@@ -196,6 +203,7 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["capfirst"] = capfirst
     env.filters["possessive"] = possessive
     env.filters["dollars"] = dollars
+    env.filters["daykind"] = daykind
     env.filters["lowerfirst"] = lowerfirst
     env.filters["rstrip"] = rstrip_filter
     env.filters["ordinal"] = ordinal

@@ -117,6 +117,8 @@ STATE = _map(
         response=_str(hint="what the law requires of the agency, completing 'requires you to ...'"),
         extension_rule=_str(hint="how the law lets the agency extend the time, completing 'allows you to extend that time ...'"),
         clock_start=_str(choices=("receipt", "acknowledgment")),
+        acknowledgment_days=Field("int"),
+        acknowledgment_citation=_str(),
         wording=_str(),
         **SOURCED,
     ),
