@@ -50,7 +50,10 @@ def test_letter_has_both_addressees_and_the_procedure(rendered):
     docx_text, pdf = both(rendered, "santa-clara", "letter")
     for text in (docx_text, pdf):
         assert "California Department of Justice" in text
-        assert "P.O. Box 903417" in text and "Sacramento, CA 94203-4170" in text
+        # the bureau's own box (its Custodian of Records), not the Record Review Unit's box for people's own records
+        assert "Bureau of Criminal Information and Analysis" in text and "P.O. Box 160207" in text
+        assert "Sacramento, CA 95816-0207" in text and "903417" not in text
+        assert "Criminal Justice Information Services Division" in text and "Clarksburg" in text  # copy to the FBI
         assert "U.S. Immigration and Customs Enforcement" in text
         assert "500 12th Street SW" in text and "Washington, DC 20536" in text
         assert "Secure Communities" in text

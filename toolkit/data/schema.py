@@ -57,7 +57,9 @@ SOURCED: Dict[str, Field] = dict(source=Field("source"), verified=Field("bool"),
 TEXT_LINES = _list(_str())
 OFFICE = _map(
     name=_str(True), division=_str(), attention=_str(), address=_list(_str(), True),
-    email=_str(), phone=_str(), fax=_str(), portal=_str(), **SOURCED,
+    email=_str(), phone=_str(), fax=_str(), portal=_str(),
+    records_address=_list(_str()),  # where public-records requests to the office go, if not its address
+    **SOURCED,
 )
 REASON = _map(id=_str(True), text=_str(True), citation=_str(True), unless=_str(choices=("detainers_required",)),
               **SOURCED)
