@@ -26,15 +26,23 @@ def rendered():
 
 
 def both(rendered, jid, doc):
+    """The DOCX's and the PDF's text, each with its spaces (non-breaking ones too) made single spaces."""
     docx_text = " ".join(docx_lines(rendered[jid, doc, "docx"]))
     return " ".join(docx_text.split()), " ".join(pdf_text(rendered[jid, doc, "pdf"]).split())
+
+
+def flat_docx(data: bytes) -> list:
+    """The DOCX's lines with non-breaking spaces (which keep dates and citations on one line) as spaces."""
+    return [line.replace("\u00a0", " ") for line in docx_lines(data)]
 
 
 @pytest.mark.parametrize("doc", DOCS)
 @pytest.mark.parametrize("jid", ["santa-clara", "arlington"])
 def test_docx_and_pdf_say_the_same_words(rendered, jid, doc):
     docx_text, pdf = both(rendered, jid, doc)
-    assert words(docx_text) == words(pdf)
+    # Compared without spaces and hyphens: pdftotext joins a word hyphenated at a line end
+    # ("criminal-" "history" -> "criminalhistory") and splits one broken after a parenthesis ("(A)" "(iii)").
+    assert "".join(words(docx_text)).replace("-", "") == "".join(words(pdf)).replace("-", "")
 
 
 @pytest.mark.parametrize("doc", DOCS)
@@ -67,7 +75,7 @@ def test_letter_for_virginia_goes_to_the_state_police(rendered):
 
 
 def test_resolution_structure_and_body_title(rendered):
-    lines = docx_lines(rendered["arlington", "resolution", "docx"])
+    lines = flat_docx(rendered["arlington", "resolution", "docx"])
     text = "\n".join(lines)
     assert lines[0] == "County of Arlington"
     assert any(line.startswith("RESOLUTION NO.") for line in lines)
@@ -78,7 +86,7 @@ def test_resolution_structure_and_body_title(rendered):
         assert label in text
     assert "Clerk to the County Board" in text
     assert "Va. Code § 2.2-3700 et seq." in text
-    sc = "\n".join(docx_lines(rendered["santa-clara", "resolution", "docx"]))
+    sc = "\n".join(flat_docx(rendered["santa-clara", "resolution", "docx"]))
     assert "Santa Clara County Board of Supervisors" in sc and "County Counsel is directed" in sc
     assert "on May 4, 2010, Secure Communities was activated" in sc
     assert "Resolution No. 2010-316" in sc
@@ -86,7 +94,7 @@ def test_resolution_structure_and_body_title(rendered):
 
 def test_foia_cites_the_statute_fee_waiver_and_clock(rendered):
     docx_text, pdf = both(rendered, "santa-clara", "foia")
-    for text in (docx_text, pdf):
+    for text in (docx_text, pdf.replace(") (", ")(")):  # a line may break between "(A)" and "(iii)"
         assert "Freedom of Information Act Office" in text and "Stop 5009" in text
         assert "5 U.S.C. § 552" in text and "§ 552(a)(4)(A)(iii)" in text
         assert "20 working days" in text and "December 22, 2026" in text  # 20 federal working days
@@ -95,11 +103,11 @@ def test_foia_cites_the_statute_fee_waiver_and_clock(rendered):
 
 
 def test_records_request_computes_the_state_deadline(rendered):
-    text = " ".join(docx_lines(rendered["arlington", "records-request", "docx"]))
+    text = " ".join(flat_docx(rendered["arlington", "records-request", "docx"]))
     assert "Virginia Freedom of Information Act" in text and "Va. Code § 2.2-3700 et seq." in text
     # 5 business days from Mon Nov 23, 2026, skipping Thanksgiving and the day after (VA holiday)
     assert "within 5 business days" in text and "December 2, 2026" in text
-    ca = " ".join(docx_lines(rendered["santa-clara", "records-request", "docx"]))
+    ca = " ".join(flat_docx(rendered["santa-clara", "records-request", "docx"]))
     assert "10 calendar days" in ca and "December 3, 2026" in ca
 
 

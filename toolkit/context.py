@@ -25,14 +25,14 @@ def check_fields(fields: Mapping[str, Any]) -> Dict[str, str]:
 
             close = difflib.get_close_matches(key, list(FIELDS), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise DataError(f"unknown field '{key}' for --set; {hint}known: {', '.join(FIELDS)}", field=key)
+            raise DataError(f"unknown field '{key}'; {hint}known: {', '.join(FIELDS)}", field=key, input="fields")
         text = "" if value is None else str(value)
         if not text.strip():
-            raise DataError("is empty; give a value (--set key=value)", field=key)
+            raise DataError("is empty; give the field a value", field=key, input="fields")
         bad = FORBIDDEN_CHARS.search(text)
         if bad:
             raise DataError(f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold",
-                            field=key)
+                            field=key, input="fields")
         out[key] = " ".join(text.split())
     return out
 
@@ -69,7 +69,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if reason and not fields.get("governing_body"):
         raise DataError(
             f"{j.name} has no county government ({reason.rstrip('.')}); documents must come from a body"
-            " that exists: add the town or city to a data file (kind: city), or pass --set governing_body=...",
+            " that exists: add the town or city to a data file (kind: city), or give the field governing_body",
             jurisdiction=j.id, field="governing_body", path=j.path, line=j.line,
         )
     is_city = j.is_city
@@ -79,13 +79,13 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if not title:
         raise DataError(
             "no governing body title for this jurisdiction or its state; add 'governing_body' to the"
-            " data or pass --set governing_body=...", jurisdiction=j.id, field="governing_body",
+            " data or give the field governing_body", jurisdiction=j.id, field="governing_body",
             path=j.path, line=j.line,
         )
     if record.get("verified") is False:
         cautions.append(Problem("this record is marked 'verified: false': check its facts against an official"
                                 " source", j.path, j.line, None, j.id, None, "warning"))
-    caution = getattr(county_body, "caution", None)  # set when the state's usual title is unverified
+    caution = dataset.unverified.get(f"states.{j.state_code}.county_body")  # the state's usual title
     if not (own_title or is_city) and caution is not None:
         cautions.append(caution)
     formal = record.get("formal_name") or j.name
@@ -123,8 +123,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "resolution_number": fields.get("resolution_number"),
     }
 
-    def wrap(data, name):
-        return Record(data, name, j.id, j.path, j.line, cautions)
+    def wrap(data, name, facts):
+        return Record(data, name, j.id, j.path, j.line, facts=facts, unverified=dataset.unverified, cautions=cautions)
 
     def deadline(days: int, unit: str, federal: bool = False) -> dt.date:
         return add_days(date, int(days), str(unit), None if federal else j.state_code)
@@ -132,10 +132,10 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     return {
         "_fields": {k: v for k, v in values.items() if v},
         "document": document,
-        "j": wrap(view, "jurisdiction"),
-        "state": wrap({**state, "code": j.state_code}, "state"),
-        "federal": wrap(dataset.federal, "federal"),
-        "fields": wrap(values, "fields"),
+        "j": wrap(view, "jurisdiction", j.id),
+        "state": wrap({**state, "code": j.state_code}, "state", f"states.{j.state_code}"),
+        "federal": wrap(dataset.federal, "federal", "federal"),
+        "fields": wrap(values, "fields", "fields"),
         "date": date,
         "deadline": deadline,
         "federal_foia_days": FEDERAL_FOIA_DAYS,
