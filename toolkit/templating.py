@@ -30,8 +30,8 @@ from markupsafe import Markup
 
 from .errors import DataError, Problem, TemplateError
 
-#: Loop turns plus calls one render may make (the bundled documents make a few thousand).
-MAX_STEPS = 1_000_000
+#: Loop turns plus calls one render may make (a bundled document and its page shell make under 200).
+MAX_STEPS = 100_000
 #: The longest text (or list) a template may build, and the longest output it may write.
 MAX_TEXT = 2_000_000
 #: The largest count or width a template may pass to padding, repeating or wrapping functions.
@@ -269,11 +269,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805,B902 (Jinja's own signature)
         _step()
         name = getattr(__obj, "__name__", None)
-        if isinstance(getattr(__obj, "__self__", None), str):
+        bound = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # the sandbox wraps str.format
+        if isinstance(bound, str):
             if name in _PADDING_METHODS:
                 _check_counts((*args, *kwargs.values()))
             elif name in _FORMAT_METHODS:
-                _check_format(__obj.__self__)
+                _check_format(bound)
         return super().call(__context, __obj, *args, **kwargs)
 
 
