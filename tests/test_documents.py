@@ -246,6 +246,7 @@ def test_two_data_sets_side_by_side(tmp_path):
     first, second = toolkit.Toolkit(data=one), toolkit.Toolkit(data=two)
     a = first.compose("letter", "springfield", date=DATE)
     b = second.compose("letter", "springfield", date=DATE)
+    assert a.toolkit is first and b.toolkit is second  # each lays its document out with its own caches
     assert "Springfield" in " ".join(a.lines()) and "Shelbyville" not in " ".join(a.lines())
     assert "Shelbyville" in " ".join(b.lines()) and "Springfield" not in " ".join(b.lines())
     assert not any(c.jurisdiction == "springfield" for c in a.cautions)

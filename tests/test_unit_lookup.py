@@ -51,6 +51,9 @@ def test_a_name_many_states_share_lists_them():
     assert "washington-or" in info.value.candidates and {"OR", "VA"} <= set(info.value.states)
     assert "give the state" in str(info.value)
     assert toolkit.find_jurisdiction("washington", kind="county", state="or").id == "washington-or"
+    with pytest.raises(UnknownJurisdiction) as info:  # a county in MN, a county and a city in MO
+        toolkit.find_jurisdiction("st. louis")
+    assert info.value.states == ["MN", "MO"] and "give the state" in str(info.value)
 
 
 def test_a_near_miss_suggests_and_nothing_close_says_so():
