@@ -19,8 +19,8 @@ from toolkit.law.calendar import due
 ROWS = [
     ('AK', '2026-11-23', '2026-12-08', '10 business days; 2 AAC 96.325(a)'),
     ('AK', '2026-12-21', '2027-01-06', '10 business days; 2 AAC 96.325(a)'),
-    ('AL', '2026-11-23', '2026-12-24', '15 business days after acknowledgment (acknowledged on its last day); Ala. Code § 36-12-44(a)(4)'),
-    ('AL', '2026-12-21', '2027-01-25', '15 business days after acknowledgment (acknowledged on its last day); Ala. Code § 36-12-44(a)(4)'),
+    ('AL', '2026-11-23', '2026-12-24', '15 business days after acknowledgment, made on its last day; Ala. Code § 36-12-44(a)(4)'),
+    ('AL', '2026-12-21', '2027-01-25', '15 business days after acknowledgment, made on its last day; Ala. Code § 36-12-44(a)(4)'),
     ('AR', '2026-11-23', '2026-11-27', '3 business days; Ark. Code Ann. § 25-19-105(e)'),
     ('AR', '2026-12-21', '2026-12-28', '3 business days; Ark. Code Ann. § 25-19-105(e)'),
     ('AZ', '2026-11-23', None, 'no fixed deadline; Ariz. Rev. Stat. § 39-121.01(D)(1), (E)'),
@@ -69,8 +69,8 @@ ROWS = [
     ('MO', '2026-12-21', '2026-12-24', '3 business days; Mo. Rev. Stat. § 610.023.3'),
     ('MS', '2026-11-23', '2026-12-03', '7 business days; Miss. Code Ann. § 25-61-5'),
     ('MS', '2026-12-21', '2026-12-31', '7 business days; Miss. Code Ann. § 25-61-5'),
-    ('MT', '2026-11-23', '2026-12-08', '5 business days after acknowledgment (acknowledged on its last day); Mont. Code Ann. § 2-6-1006(3)'),
-    ('MT', '2026-12-21', '2027-01-06', '5 business days after acknowledgment (acknowledged on its last day); Mont. Code Ann. § 2-6-1006(3)'),
+    ('MT', '2026-11-23', '2026-12-08', '5 business days after acknowledgment, made on its last day; Mont. Code Ann. § 2-6-1006(3)'),
+    ('MT', '2026-12-21', '2027-01-06', '5 business days after acknowledgment, made on its last day; Mont. Code Ann. § 2-6-1006(3)'),
     ('NC', '2026-11-23', None, 'no fixed deadline; N.C. Gen. Stat. § 132-6(a)'),
     ('NC', '2026-12-21', None, 'no fixed deadline; N.C. Gen. Stat. § 132-6(a)'),
     ('ND', '2026-11-23', None, 'no fixed deadline; N.D. Cent. Code § 44-04-18'),
@@ -117,8 +117,8 @@ ROWS = [
     ('WI', '2026-12-21', None, 'no fixed deadline; Wis. Stat. § 19.35(4)(a)'),
     ('WV', '2026-11-23', '2026-12-02', '5 business days; W. Va. Code § 29B-1-3'),
     ('WV', '2026-12-21', '2026-12-29', '5 business days; W. Va. Code § 29B-1-3'),
-    ('WY', '2026-11-23', '2026-12-23', '30 calendar days after acknowledgment (acknowledged on its last day); Wyo. Stat. Ann. § 16-4-202(c)(iii)'),
-    ('WY', '2026-12-21', '2027-01-20', '30 calendar days after acknowledgment (acknowledged on its last day); Wyo. Stat. Ann. § 16-4-202(c)(iii)'),
+    ('WY', '2026-11-23', '2026-12-23', '30 calendar days after acknowledgment, made on receipt; Wyo. Stat. § 16-4-202(c)(iii)'),
+    ('WY', '2026-12-21', '2027-01-20', '30 calendar days after acknowledgment, made on receipt; Wyo. Stat. § 16-4-202(c)(iii)'),
 ]
 
 
