@@ -58,7 +58,7 @@ def test_list_json_and_csv():
 def test_show_includes_inherited_state_facts_and_sources():
     result = invoke("show", "arlington", "--format", "json")
     record = json.loads(result.output)
-    assert record["inherited from state"]["sib"]["name"] == "Virginia State Police"
+    assert record["inherited from state"]["sib"]["name"] == "Virginia Department of State Police"
     assert record["resolution"]["source"]
 
 

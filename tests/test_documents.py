@@ -76,7 +76,7 @@ def test_letter_has_both_addressees_and_the_procedure(rendered):
 
 def test_letter_for_virginia_goes_to_the_state_police(rendered):
     docx_text, pdf = both(rendered, "arlington", "letter")
-    assert "Virginia State Police" in docx_text and "P. O. Box 27472" in pdf
+    assert "Virginia Department of State Police" in docx_text and "27472" in pdf
     assert "Arlington County Board" in pdf and "(vote: 5-0)" in pdf
 
 
