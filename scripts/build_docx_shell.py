@@ -52,7 +52,7 @@ STYLES = {
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 #: styles that stay on the page of the paragraph after them
 KEEP_WITH_NEXT = {"Letterhead Name", "Letterhead", "Dateline", "Subject", "Title", "Heading 2", "Lead-in", "Address",
-                  "Signature"}
+                  "Signature", "Fill"}
 #: the rule under the letterhead: the same border on each of its lines is drawn once, under the last
 RULE = '<w:pBdr {}><w:bottom w:val="single" w:sz="10" w:space="6" w:color="222222"/></w:pBdr>'
 

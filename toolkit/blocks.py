@@ -158,7 +158,8 @@ def parse(markup: str, template: str, sources: Iterable[str] = ()) -> Document:
             block.runs = _runs(element, template, sources)
         blocks.append(block)
     for block, following in zip(blocks, blocks[1:]):
-        block.lead_in = block.kind == "p" and following.kind in LIST_KINDS and block.text.rstrip().endswith(":")
+        block.lead_in = (block.kind == "p" and following.kind in LIST_KINDS | {"fill"}
+                         and block.text.rstrip().endswith(":"))
     return Document(root.get("title", ""), root.get("lang", "en"), blocks)
 
 

@@ -245,7 +245,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "federal_foia_days": FEDERAL_FOIA_DAYS,
         "program": wrap(program, "program", "program"),
         "law": wrap(state_law, "law", "law"),
-        "officers": wrap(dict(officers), "officers", "officers"),
+        "officers": wrap({**officers, "signature": officers.signature("presiding")}, "officers", "officers"),
         "reasons": [wrap(r, f"reasons[{i}]", f"{reasons_from}[{i}]") for i, r in enumerate(reasons)],
     }
 
