@@ -129,7 +129,7 @@ def test_the_sender_is_the_office_with_its_address_and_the_reply_goes_there():
     resolution = " ".join(toolkit.compose("resolution", "santa-clara", date=TODAY).lines())
     assert "President of the Board of Supervisors, County of Santa Clara" in text
     assert "The President of the Board of Supervisors is directed to sign and send" in resolution
-    assert "President of the Board of Supervisors, Santa Clara County Board of Supervisors" in resolution
+    assert "ABSTAIN: President of the Board of Supervisors, County of Santa Clara ATTEST:" in resolution
 
 
 def test_the_reasons_are_given_with_their_sources_where_they_hold(today):
