@@ -157,3 +157,13 @@ def test_an_organiser_can_replace_the_reasons(write_yaml):
         """)
     text = " ".join(toolkit.compose("letter", "my-county", data=path, date=TODAY).lines())
     assert "Our county's own survey found" in text and "Theodore" not in text
+
+
+def test_the_foia_request_comes_with_a_plain_text_copy_for_the_portal(tmp_path):
+    paths = toolkit.write("foia", "santa-clara", out=tmp_path, date=TODAY)
+    assert sorted(p.suffix for p in paths) == [".docx", ".pdf", ".txt"]
+    text = (tmp_path / "santa-clara-foia.txt").read_text(encoding="utf-8")
+    assert "Dear FOIA Officer:" in text and "\n1. policies, memoranda" in text and "\n5. records showing" in text
+    assert "<" not in text and "Printed name: ____" in text
+    # the other documents are not filed through a portal
+    assert [p.suffix for p in toolkit.write("letter", "santa-clara", out=tmp_path, date=TODAY, formats=["docx"])] == [".docx"]

@@ -25,6 +25,9 @@ class DocumentKind:
     policy: bool = False
     #: False where a jurisdiction that owns its state bureau (D.C.) has no one to send it to
     own_bureau_ok: bool = True
+    #: True where the document is filed by pasting its text into a web form (the DHS FOIA portal):
+    #: writing it also writes ``<id>-<kind>.txt``
+    text_copy: bool = False
 
 
 #: the fields of whoever signs and sends a letter or request
@@ -46,7 +49,7 @@ DOCUMENTS: Dict[str, DocumentKind] = {
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
                      "a Freedom of Information Act request to ICE for its records on Secure Communities in the"
                      " jurisdiction",
-                     ("requester", "fee_limit", "expedite") + SENDER_FIELDS, signer="counsel"),
+                     ("requester", "fee_limit", "expedite") + SENDER_FIELDS, signer="counsel", text_copy=True),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
                      ("requester",) + SENDER_FIELDS, signer="counsel", own_bureau_ok=False),
