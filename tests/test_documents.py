@@ -297,7 +297,8 @@ def test_document_write_and_to_bytes(tmp_path):
     doc = toolkit.compose("foia", "arlington", date=DATE, signer="Ana Pérez")
     assert doc.kind == "foia" and doc.jurisdiction == "arlington" and doc.fields["signer"] == "Ana Pérez"
     paths = doc.write(tmp_path, ["docx"])
-    assert paths == [tmp_path / "arlington-foia.docx"] and paths[0].read_bytes() == doc.to_bytes("docx")
+    assert paths == [tmp_path / "arlington-foia.docx", tmp_path / "arlington-foia.txt"]  # with the portal's text
+    assert paths[0].read_bytes() == doc.to_bytes("docx") and paths[1].read_text(encoding="utf-8") == doc.text()
 
 
 # --- the DOCX shell and the layout of both formats ---------------------------------------------
