@@ -75,6 +75,11 @@ class Toolkit:
     def __repr__(self) -> str:
         return f"Toolkit(data={self.data!r}, templates={self.templates!r})"
 
+    def __reduce__(self):
+        """A copy (or a pickle sent to another process) is a fresh Toolkit with the same settings:
+        caches and locks stay with their owner."""
+        return (Toolkit, (self.data, self.templates))
+
     # --- caches ---------------------------------------------------------------------------------
 
     def _cached(self, cache: Dict[Any, T], key: Any, make: Callable[[], T]) -> T:
