@@ -105,6 +105,7 @@ def test_place_shared_by_a_county_and_a_city_asks_which(client):
     body = page.get_data(as_text=True)
     assert 'value="baltimore-md"' in body and 'value="baltimore-city-md"' in body
     assert "Several places are called “baltimore”" in text(page)
+    assert "Baltimore city, MD (city)" in " ".join(text(page).split())  # an independent city is a city
     only_city = client.get("/place?document=letter&q=baltimore&kind=city")
     assert only_city.headers["Location"].endswith("jurisdiction=baltimore-city-md")
     many = client.get("/place?document=letter&q=washington").get_data(as_text=True)
@@ -141,6 +142,7 @@ def test_preview_shows_the_words_and_the_cautions(write_yaml):
     page = text(response)
     assert response.status_code == 200
     assert "Before sending" in page and "marked 'verified: false'" in page
+    assert "data.yaml:2: jurisdiction 'springfield'" in page and str(data.parent) not in page  # the file by name
     document = toolkit.compose("letter", "springfield", data=data, date=DATE, signer="Jane Doe")
     for line in document.lines()[:8]:
         assert " ".join(line.split()) in " ".join(page.split())

@@ -93,11 +93,12 @@ def shoot(driver, name: str) -> None:
         return
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
-        driver.set_window_size(width, 900)
+        metrics = {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        driver.set_window_size(width, max(900, height))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {**metrics, "height": height})
         driver.save_screenshot(str(Path(SHOTS) / f"{name}-{width}.png"))
-    driver.set_window_size(1280, 900)
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def wait(driver, condition):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -41,6 +42,18 @@ class Found:
 def label(j: toolkit.Jurisdiction) -> str:
     """How a place is shown in a list: "Santa Clara County, CA"."""
     return f"{j.name}, {j.state_code}"
+
+
+def place_kind(j: toolkit.Jurisdiction) -> str:
+    """"city" for cities, independent cities included ("Baltimore city"), else the record's kind."""
+    return "city" if getattr(j, "is_city", j.kind == "city") else j.kind
+
+
+def caution_text(caution) -> str:
+    """A "before sending" line as the library words it, naming the data file by its name only."""
+    line = str(caution)
+    path = getattr(caution, "path", None)
+    return line.replace(str(path), os.path.basename(str(path)), 1) if path else line
 
 
 def _by_ids(dataset: toolkit.Dataset, ids: Iterable[str]) -> List[toolkit.Jurisdiction]:
@@ -99,7 +112,7 @@ def suggest(prefix: str, *, state: Optional[str] = None, limit: int = 12, data: 
             contains.append(j)
         if len(starts) >= limit:
             break
-    return [(label(j), f"{label(j)} ({j.kind})") for j in (starts + contains)[:limit]]
+    return [(label(j), f"{label(j)} ({place_kind(j)})") for j in (starts + contains)[:limit]]
 
 
 def states(data: Optional[str] = None) -> List[str]:

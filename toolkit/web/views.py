@@ -93,7 +93,15 @@ def page_helpers() -> Dict[str, Any]:
         "field_label": texts.field_label,
         "field_help": texts.field_help,
         "place_label": interview.label,
+        "place_kind_word": place_kind_word,
+        "caution_text": interview.caution_text,
     }
+
+
+def place_kind_word(j) -> str:
+    """"county" or "city" in the page's language (an independent city is a city)."""
+    kind = interview.place_kind(j)
+    return _("city") if kind == "city" else _("county") if kind == "county" else kind
 
 
 def _error_page(status: int, title: str, message: str):
