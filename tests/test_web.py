@@ -278,6 +278,34 @@ def test_every_page_has_a_strict_csp_and_loads_nothing_from_elsewhere(client):
         assert static.status_code == 200 and b"http" not in static.data
 
 
+def test_every_field_has_a_label_and_every_page_one_heading(client):
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.ids, self.labels, self.h1 = [], set(), 0
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag in ("input", "select", "textarea") and a.get("type") not in ("hidden", "submit"):
+                self.ids.append(a.get("id"))
+            elif tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+            elif tag == "h1":
+                self.h1 += 1
+
+    pages = [client.get("/"), client.get("/place?document=letter&q=baltimore"), client.get("/place?document=letter&q=zzzz"),
+             client.get("/details?document=records-request&jurisdiction=santa-clara"),
+             client.post("/preview", data=answers(client, signer="x" * 400)), client.post("/preview", data=answers(client))]
+    for page in pages:
+        parser = Fields()
+        parser.feed(page.get_data(as_text=True))
+        assert all(parser.ids), "every field has an id"
+        assert not [i for i in parser.ids if i not in parser.labels], "every field has a <label for=...>"
+        assert parser.h1 == 1
+
+
 # --- languages -------------------------------------------------------------------------------
 
 def test_language_follows_the_browser_and_the_switch(client):
