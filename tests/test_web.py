@@ -201,9 +201,22 @@ def test_a_missing_or_bad_date_is_refused_on_the_page(client, date, message):
     assert_clear(client.post("/preview", data=answers(client, date=date)), message)
 
 
-def test_a_control_character_is_refused_by_the_library_on_the_field(client):
-    response = client.post("/preview", data=answers(client, signer="Ana\x07"))
-    assert_clear(response, "Name of the person who signs", "control character U+0007")
+def test_a_control_character_is_refused_on_the_page(client):
+    response = client.post("/preview", data=answers(client, signer="Ana\x07"), headers={"Accept-Language": "es"})
+    assert_clear(response, "Nombre de la persona que firma", "carácter de control invisible (U+0007)")
+
+
+def test_an_error_the_library_finds_in_a_field_is_shown_on_that_field(client, monkeypatch):
+    def refuse(document, jurisdiction, **kwargs):
+        if "contact" in kwargs:
+            raise toolkit.DataError("is not an email or postal address", field="contact")
+        return compose(document, jurisdiction, **kwargs)
+
+    compose = toolkit.compose
+    monkeypatch.setattr(toolkit, "compose", refuse)
+    response = client.post("/preview", data=answers(client, contact="?"))
+    assert_clear(response, "Where replies should go (email or postal address)", ": is not an email or postal address")
+    assert 'id="field-contact-error"' in response.get_data(as_text=True)
 
 
 def test_missing_document_or_place_goes_back_a_step(client):
@@ -234,6 +247,8 @@ def test_unknown_pages_and_formats_get_a_page_not_a_traceback(client):
     assert_clear(client.get("/nowhere"), "Page not found")
     assert_clear(client.post("/download", data={**answers(client), "format": "exe"}), "Something in the request was wrong")
     assert client.get("/preview").status_code == 405
+    huge = client.post("/preview", data={**answers(client), "signer": "x" * 100_000})
+    assert huge.status_code == 413 and "Too much text" in text(huge)
 
 
 def test_an_unexpected_failure_shows_a_page_not_a_traceback(client, monkeypatch):

@@ -83,6 +83,8 @@ def error_text(code: str, args: Dict[str, Any]) -> str:
     """The message for a check that failed (see :func:`toolkit.web.interview.check_answers`)."""
     messages = {
         "too_long": lambda: gettext("This answer is %(length)d characters long; keep it under %(max)d.", **args),
+        "control": lambda: gettext("This answer holds an invisible control character (%(code)s) that a document "
+                                   "cannot hold; type the answer again instead of pasting it.", **args),
         "date_missing": lambda: gettext("Give the date of the document."),
         "date_invalid": lambda: gettext("Write the date as year-month-day, for example 2026-11-23."),
         "date_range": lambda: gettext("Choose a date between %(earliest)s and %(latest)s.", **args),
