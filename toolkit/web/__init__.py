@@ -115,5 +115,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, data: Optional[str] = No
 
 def requested_language() -> Optional[str]:
     """The ``lang`` the request asks for, if it is one we have."""
-    lang = request.values.get("lang")
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        lang = request.values.get("lang")
+    except HTTPException:  # a form too large to read: its language is not known
+        lang = request.args.get("lang")
     return lang if lang in LANGUAGES else None

@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -142,8 +143,11 @@ def check_answers(kind_fields: Sequence[str], form: Mapping[str, str], today: dt
     errors: Dict[str, Tuple[str, Dict[str, object]]] = {}
     for key in kind_fields:
         text = " ".join(str(form.get(key, "")).split())
+        bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs")), None)
         if len(text) > MAX_FIELD_LENGTH:
             errors[key] = ("too_long", {"max": MAX_FIELD_LENGTH, "length": len(text)})
+        elif bad is not None:
+            errors[key] = ("control", {"code": f"U+{ord(bad):04X}"})
         elif text:
             values[key] = text
     day = None

@@ -80,7 +80,10 @@ def page_helpers() -> Dict[str, Any]:
         return request.path + "?" + urlencode(args)
 
     def form_items():
-        return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "lang", "format")]
+        try:
+            return [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "lang", "format")]
+        except HTTPException:  # a form too large to read: the page goes on without it
+            return []
 
     return {
         "locale": locale,
