@@ -414,3 +414,26 @@ def test_serve_says_when_the_port_is_taken():
         port = busy.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.output
+
+
+def test_serve_on_a_public_address_warns_and_prints_where_to_go(monkeypatch):
+    from click.testing import CliRunner
+
+    import toolkit.web
+    from toolkit.cli import main
+
+    calls = []
+
+    def fake_serve(host, port, *, data, extra_hosts, ready):
+        calls.append((host, port, tuple(extra_hosts)))
+        ready("http://127.0.0.1:8765/")
+
+    monkeypatch.setattr(toolkit.web, "serve", fake_serve)
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--allow-remote", "--port", "8765",
+                                       "--allowed-host", "toolkit.lan"])
+    assert result.exit_code == 0, result.output
+    assert calls == [("0.0.0.0", 8765, ("toolkit.lan",))]
+    assert "warning: listening on 0.0.0.0: anyone who can reach this computer on port 8765" in result.output
+    assert "the interview is at http://127.0.0.1:8765/" in result.output
+    local = CliRunner().invoke(main, ["serve"])
+    assert "warning" not in local.output and calls[-1][:2] == ("127.0.0.1", 8000)

@@ -292,12 +292,14 @@ def serve_command(ctx, host, port, allow_remote, allowed_hosts, data):
         if not allow_remote:
             raise click.UsageError(f"--host {host} lets other computers reach the interview; add --allow-remote"
                                    " if that is what you want")
-        click.echo(f"warning: listening on {host}: anyone who can reach this computer on port {port} can use the"
-                   " interview (there is no login); stop it with Ctrl-C when you are done", err=True)
     if data:
         run(ctx, api.load_jurisdictions, data)  # a broken file is one clear line now, not an error page later
 
     def ready(address: str) -> None:
+        if not web.is_loopback(host):
+            listening = address.rsplit(":", 1)[1].rstrip("/")
+            click.echo(f"warning: listening on {host}: anyone who can reach this computer on port {listening} can use"
+                       " the interview (there is no login); stop it with Ctrl-C when you are done", err=True)
         click.echo(f"toolkit: the interview is at {address}  (open it in your browser; Ctrl-C stops it)")
 
     try:
@@ -305,7 +307,8 @@ def serve_command(ctx, host, port, allow_remote, allowed_hosts, data):
     except OSError as exc:
         raise Abort(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
     except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        pass
+    click.echo("toolkit: stopped", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
