@@ -39,14 +39,21 @@ WIDTHS = (390, 1280)
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """``toolkit serve --port 0`` as a person runs it; yields the address it prints."""
-    process = subprocess.Popen([sys.executable, "-m", "toolkit", "serve", "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    import selectors
+
+    log = tmp_path_factory.mktemp("server") / "stderr.txt"
+    with log.open("w") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "toolkit", "serve", "--port", "0"], stdout=subprocess.PIPE,
+                                   stderr=errors, text=True)
     try:
-        line = process.stdout.readline() if process.stdout else ""
+        assert process.stdout is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            line = process.stdout.readline() if selector.select(timeout=60) else ""
         found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert found, f"toolkit serve printed {line!r}; stderr: {process.stderr.read() if process.stderr else ''}"
+        assert found, f"toolkit serve printed {line!r}; stderr: {log.read_text()}"
         yield found.group(0)
     finally:
         process.terminate()
