@@ -276,8 +276,7 @@ def check_command(ctx, data, warnings):
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Another name this server is reached by (checked against the Host header); repeatable.")
 @click.option("--data", type=click.Path(dir_okay=False, exists=True), help="Use this YAML data file.")
-@click.pass_context
-def serve_command(ctx, host, port, allow_remote, allowed_hosts, data):
+def serve_command(host, port, allow_remote, allowed_hosts, data):
     """Start the web interview on this computer: choose a document and a place, answer a few
     questions, download DOCX or PDF. In English and Spanish.
 
@@ -286,14 +285,18 @@ def serve_command(ctx, host, port, allow_remote, allowed_hosts, data):
     try:
         from . import web  # Flask and friends are imported only for this command
     except ImportError as exc:
-        raise Abort(f"the web interview needs the 'web' extra ({exc.name} is missing):"
-                    " python3 -m pip install 'toolkit[web]'") from None
-    if not web.is_loopback(host):
-        if not allow_remote:
-            raise click.UsageError(f"--host {host} lets other computers reach the interview; add --allow-remote"
-                                   " if that is what you want")
+        raise click.ClickException(f"the web interview needs the 'web' extra ({exc.name} is missing):"
+                                   " python3 -m pip install 'toolkit[web]'") from None
+    if not web.is_loopback(host) and not allow_remote:
+        raise click.UsageError(f"--host {host} lets other computers reach the interview; add --allow-remote"
+                               " if that is what you want")
     if data:
-        run(ctx, api.load_jurisdictions, data)  # a broken file is one clear line now, not an error page later
+        import toolkit
+
+        try:  # a broken file is one clear line now, not an error page later
+            toolkit.load_jurisdictions(data)
+        except toolkit.ToolkitError as exc:
+            raise click.ClickException(str(exc)) from None
 
     def ready(address: str) -> None:
         if not web.is_loopback(host):
@@ -305,7 +308,7 @@ def serve_command(ctx, host, port, allow_remote, allowed_hosts, data):
     try:
         web.serve(host, port, data=data, extra_hosts=allowed_hosts, ready=ready)
     except OSError as exc:
-        raise Abort(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
+        raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
     except KeyboardInterrupt:
         pass
     click.echo("toolkit: stopped", err=True)
