@@ -437,3 +437,20 @@ def test_serve_on_a_public_address_warns_and_prints_where_to_go(monkeypatch):
     assert "the interview is at http://127.0.0.1:8765/" in result.output
     local = CliRunner().invoke(main, ["serve"])
     assert "warning" not in local.output and calls[-1][:2] == ("127.0.0.1", 8000)
+
+
+def test_serve_checks_the_data_file_first_and_names_the_missing_extra(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    broken = tmp_path / "mine.yaml"
+    broken.write_text("jurisdictions: [1, 2\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["serve", "--data", str(broken)])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {broken}:")
+    monkeypatch.delitem(sys.modules, "toolkit.web")  # as if Flask were not installed
+    monkeypatch.delattr(toolkit, "web")
+    monkeypatch.setitem(sys.modules, "flask", None)
+    missing = CliRunner().invoke(main, ["serve"])
+    assert missing.exit_code == 1, missing.output
+    assert "the web interview needs the 'web' extra (flask is missing)" in missing.output
