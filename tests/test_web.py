@@ -444,10 +444,15 @@ def test_serve_checks_the_data_file_first_and_names_the_missing_extra(tmp_path, 
 
     from toolkit.cli import main
 
+    import toolkit.web
+
+    started = []
+    monkeypatch.setattr(toolkit.web, "serve", lambda *args, **kwargs: started.append(args))
     broken = tmp_path / "mine.yaml"
     broken.write_text("jurisdictions: [1, 2\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["serve", "--data", str(broken)])
-    assert result.exit_code == 1 and result.output.startswith(f"Error: {broken}:")
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {broken}:") and not started
+    monkeypatch.undo()
     monkeypatch.delitem(sys.modules, "toolkit.web")  # as if Flask were not installed
     monkeypatch.delattr(toolkit, "web")
     monkeypatch.setitem(sys.modules, "flask", None)
