@@ -148,6 +148,17 @@ def test_preview_shows_the_words_and_the_cautions(write_yaml):
         assert " ".join(line.split()) in " ".join(page.split())
 
 
+def test_change_my_answers_brings_them_back_into_the_form(client):
+    form = answers(client, "foia", "arlington", signer="Ana Pérez", contact="ana@example.org", date="2026-12-01")
+    preview = client.post("/preview", data=form)
+    back = re.search(r'<form method="post" action="/details">(.*?)</form>', preview.get_data(as_text=True), re.S)
+    assert back, "the preview offers to change the answers"
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', back.group(1)))
+    page = client.post("/details", data=fields).get_data(as_text=True)
+    assert 'name="signer" value="Ana Pérez"' in page and 'name="contact" value="ana@example.org"' in page
+    assert 'value="2026-12-01"' in page
+
+
 def test_downloads_docx_pdf_and_both(client):
     form = answers(client, "foia", "arlington", signer="Ana Pérez", contact="ana@example.org")
     docx = client.post("/download", data={**form, "format": "docx"})
