@@ -23,7 +23,8 @@ def manifest(out: Path):
 
 
 def files(out: Path):
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    """The campaign's files; the lock file stays on purpose (deleting it would let two runs share the folder)."""
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != campaign.LOCK)
 
 
 def test_manifest_rows_match_the_files_and_their_hashes(tmp_path):
@@ -70,7 +71,7 @@ def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path, monkeypatc
         toolkit.bulk(tmp_path, **SMALL)
     rows = manifest(tmp_path)
     assert len(rows) == 2 * 4 and all(r["status"] == "written" for r in rows)  # two places done
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part") or p.name.endswith(".lock")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
     assert files(tmp_path) == sorted([r["path"] for r in rows] + ["manifest.csv"])
     monkeypatch.setattr(campaign, "_job", real_job)
     resumed = toolkit.bulk(tmp_path, **SMALL)
