@@ -12,8 +12,9 @@ from .data import dataset as _dataset
 from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
 from .errors import DataError, ToolkitError, UnverifiedFactWarning
-from .output import atomic_write, output_name
+from .output import output_name, write_all
 from .context import check_fields
+from .deadlines import check_date
 from .blocks import Document
 from .render import FORMATS, check_formats, to_format
 from .render import compose as _compose
@@ -60,13 +61,13 @@ def _resolve(jurisdiction: Union[str, Jurisdiction], data) -> Tuple[Jurisdiction
 
 def _date(date: Union[None, str, dt.date]) -> dt.date:
     if date is None:
-        return dt.date.today()
+        return check_date(dt.date.today())
     if isinstance(date, dt.datetime):
-        return date.date()
+        return check_date(date.date())
     if isinstance(date, dt.date):
-        return date
+        return check_date(date)
     try:
-        return dt.date.fromisoformat(str(date))
+        return check_date(dt.date.fromisoformat(str(date)))
     except ValueError:
         raise ToolkitError(f"date '{date}' is not a date written YYYY-MM-DD") from None
 
@@ -113,10 +114,7 @@ def write(document: str, jurisdiction: Union[str, Jurisdiction], *, formats: Seq
     check_formats(formats)
     doc = _compose(document, j, dataset, day, checked, templates)
     rendered = [(fmt, to_format(doc, fmt, day, templates)) for fmt in formats]
-    folder = Path(out)
-    written = []
-    for fmt, payload in rendered:
-        written.append(atomic_write(folder, output_name(j.id, document, fmt), payload))
+    written = write_all(Path(out), [(output_name(j.id, document, fmt), payload) for fmt, payload in rendered])
     _warn(doc)
     return written
 

@@ -17,18 +17,27 @@ FEDERAL_FOIA_DAYS = 20  # 5 U.S.C. § 552(a)(6)(A)(i): twenty working days
 
 
 def check_fields(fields: Mapping[str, Any]) -> Dict[str, str]:
-    """Validate ``--set`` values: known keys, non-empty text without control characters."""
+    """Validate ``--set`` values: known keys, visible text of at most :data:`~toolkit.data.schema.MAX_TEXT`
+    characters without control characters."""
+    from .data.schema import MAX_TEXT, visible
+
+    if not isinstance(fields, Mapping):
+        raise DataError(f"fields must be a mapping of field names to text, not {type(fields).__name__}")
     out = {}
     for key, value in fields.items():
         if key not in FIELDS:
             import difflib
 
-            close = difflib.get_close_matches(key, list(FIELDS), n=1)
+            close = difflib.get_close_matches(str(key), list(FIELDS), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise DataError(f"unknown field '{key}' for --set; {hint}known: {', '.join(FIELDS)}", field=key)
-        text = "" if value is None else str(value)
-        if not text.strip():
-            raise DataError("is empty; give a value (--set key=value)", field=key)
+            raise DataError(f"unknown field '{key}' for --set; {hint}known: {', '.join(FIELDS)}", field=str(key))
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise DataError(f"must be text, not {type(value).__name__}", field=key)
+        text = str(value)
+        if not visible(text):
+            raise DataError("is empty (or only invisible characters); give a value (--set key=value)", field=key)
+        if len(text) > MAX_TEXT:
+            raise DataError(f"is {len(text):,} characters long; a field holds at most {MAX_TEXT:,}", field=key)
         bad = FORBIDDEN_CHARS.search(text)
         if bad:
             raise DataError(f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold",
