@@ -258,3 +258,193 @@ def test_errors_carry_the_fields_a_program_needs(tmp_path):
     assert (error.path, error.line, error.jurisdiction, error.field) == (str(path), 2, "x", "jurisdictions[0].name")
     for cls in (DataError, UnknownJurisdiction, TemplateError, OutputError):
         assert issubclass(cls, ToolkitError) and cls.__doc__
+
+
+# --- round 2 (issue 15): what a hostile or careless user still broke -----------------------------
+
+def check_cli(path):
+    return CliRunner().invoke(main, ["check", "--data", str(path)])
+
+
+def test_merge_key_bombs_fail_fast_and_self_merges_are_refused(tmp_path):
+    lines = ["a0: &a0 {x: 1, y: 2}"]
+    for i in range(1, 40):  # each level merges the previous one three times: 3**39 values unrolled
+        lines.append(f"a{i}: &a{i} {{<<: [*a{i - 1}], k{i}: {{<<: *a{i - 1}}}, j{i}: {{<<: *a{i - 1}}}}}")
+    bomb = tmp_path / "merge.yaml"
+    bomb.write_text("\n".join(lines), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(bomb)
+    assert time.perf_counter() - start < 5 and "alias bomb" in str(info.value) and info.value.line
+    selfish = tmp_path / "self.yaml"
+    selfish.write_text("jurisdictions: []\nbase: &a\n  b: 1\n  <<: *a\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(selfish)
+    assert "merges itself" in str(info.value) and info.value.line == 2
+
+
+def test_a_large_honest_file_is_not_an_alias_bomb(tmp_path):
+    from toolkit.data.yamlsource import load_text
+
+    records = "".join(f"  - {{id: p{i}, name: P{i}, kind: city, state: CA, verified: false, sources: [x]}}\n"
+                      for i in range(20_000))
+    loaded = load_text("jurisdictions:\n" + records, "big.yaml")
+    assert len(loaded["jurisdictions"]) == 20_000
+
+
+def test_limits_are_stated_in_the_error(tmp_path, monkeypatch):
+    from toolkit.data import schema
+
+    monkeypatch.setattr(schema.JURISDICTION.children["name"], "longest", 10)
+    path = data_file(tmp_path, "A name longer than ten")
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(path)
+    assert "at most 10" in str(info.value)
+    many = tmp_path / "many.yaml"
+    many.write_text("jurisdictions:\n" + "  - {id: x}\n" * 3, encoding="utf-8")
+    monkeypatch.setattr(schema.DATASET.children["jurisdictions"], "high", 2)
+    with pytest.raises(DataError) as info:
+        toolkit.load_jurisdictions(many)
+    assert "at most 2" in str(info.value) and info.value.line == 1
+
+
+def test_a_file_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    feeder = threading.Thread(target=lambda: fifo.write_text("jurisdictions: []\n"), daemon=True)
+    feeder.start()
+    try:
+        with pytest.raises(DataError) as info:
+            toolkit.load_jurisdictions(fifo)
+        assert "not a regular file" in str(info.value)
+    finally:
+        fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # let the feeder finish
+        feeder.join(2)
+        os.close(fd)
+
+
+BAD_VALUES = [  # (YAML lines for one record, what the error says, the line it names)
+    ("    activation: {date: 2026-02-30, text: x, source: s}\n", "not a real date", 7),
+    ("    population: {value: !!int abc, source: s}\n", "whole number", 7),
+    ("    population: {value: !!float abc, source: s}\n", "cannot be read as float", 7),
+    ("    population: {value: 123456789012345678901234567890, source: s}\n", "more than 18 digits", 7),
+    ("    population: {value: -5, source: s}\n", "out of range", 7),
+    ("    activation: {date: 1200-01-01, text: x, source: s}\n", "out of range", 7),
+    ("    phone: \"\\u200b\"\n", "invisible", 7),
+]
+
+
+@pytest.mark.parametrize("extra, says, line", BAD_VALUES)
+def test_check_catches_values_rendering_would_choke_on(tmp_path, extra, says, line):
+    path = tmp_path / "bad.yaml"
+    path.write_text("jurisdictions:\n  - id: odd\n    name: Odd\n    kind: city\n    state: CA\n    sources: [x]\n"
+                    + extra, encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:{line}" in result.output and says in result.output
+
+
+@pytest.mark.parametrize("days, unit, state, says", [
+    (-3, "calendar", "CA", "out of range"),
+    (100000, "calendar", "CA", "out of range"),
+    (10, "business", "ZZ", "holiday calendar does not know"),
+])
+def test_check_catches_deadlines_no_date_can_be_computed_for(tmp_path, days, unit, state, says):
+    path = tmp_path / "law.yaml"
+    path.write_text(f"states:\n  {state}:\n    name: Somewhere\n    records_law:\n      name: Records Act\n"
+                    f"      citation: R.A. 1\n      deadline_days: {days}\n      deadline_unit: {unit}\n"
+                    "      source: s\njurisdictions: []\n", encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 1 and says in result.output and f"{path}:" in result.output
+
+
+def test_numbers_that_look_octal_or_hex_stay_text(tmp_path):
+    path = tmp_path / "zip.yaml"
+    path.write_text("jurisdictions:\n  - id: zipped\n    name: Zipped\n    kind: city\n    state: CA\n"
+                    "    sources: [x]\n    address: [Main Street 1, Springfield, 01002, 0x1F]\n", encoding="utf-8")
+    record = toolkit.load_jurisdictions(path).get("zipped")
+    assert record.record["address"] == ["Main Street 1", "Springfield", "01002", "0x1F"]
+
+
+def test_a_name_that_gives_no_id_is_refused_at_its_line(tmp_path):
+    path = tmp_path / "noid.yaml"
+    path.write_text("jurisdictions:\n  - name: \"!!!\"\n    kind: city\n    state: CA\n    sources: [x]\n",
+                    encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 1 and "gives no id" in result.output and f"{path}:2" in result.output
+
+
+def test_check_composes_every_document_and_names_the_field_a_template_needs(tmp_path):
+    path = tmp_path / "nobureau.yaml"  # a state without an identification bureau: the schema allows it
+    path.write_text("states:\n  ZZ:\n    name: Zedland\njurisdictions:\n  - id: zed\n    name: Zed City\n"
+                    "    kind: city\n    state: ZZ\n    sources: [x]\n", encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{path}:5: jurisdiction 'zed', field 'state.sib" in result.output and "letter cannot be made" in result.output
+
+
+def test_check_counts_unverified_records_and_strict_fails_on_them(tmp_path):
+    path = tmp_path / "unverified.yaml"
+    path.write_text("jurisdictions:\n  - id: doubtful\n    name: Doubtful\n    kind: city\n    state: CA\n"
+                    "    verified: false\n", encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 0 and "(1 fact(s) marked unverified" in result.output
+    assert f"{path}:2: jurisdiction 'doubtful': record marked 'verified: false'" in result.output
+    bundled = check_cli(toolkit.DEFAULT_DATA)  # a county override marked unverified counts too
+    assert "jurisdiction 'washington-ny': record marked 'verified: false'" in bundled.output
+    strict = CliRunner().invoke(main, ["check", "--data", str(path), "--strict"])
+    assert strict.exit_code == 1 and "error:" in strict.output
+
+
+def test_show_prints_facts_and_sources_not_editors_notes():
+    result = CliRunner().invoke(main, ["show", "juneau-city-and-borough-ak"])
+    assert result.exit_code == 0 and "source" in result.output
+    assert "notes:" not in result.output
+    assert "notes" in (Path(toolkit.DEFAULT_DATA)).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fields, says", [
+    ({"signer": "x" * 10_000}, "at most 4,000"),
+    ({"signer": "\u200b\u200b"}, "invisible"),
+    ({"signer": ["Jane", "Doe"]}, "must be text"),
+])
+def test_set_values_are_checked_quickly(fields, says):
+    start = time.perf_counter()
+    with pytest.raises(DataError) as info:
+        toolkit.render("letter", "santa-clara", "pdf", date=DATE, **fields)
+    assert says in str(info.value) and info.value.field == "signer" and time.perf_counter() - start < 2
+
+
+def test_a_repeated_set_key_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["letter", "--county", "arlington", "--out", str(tmp_path), "--set", "signer=A",
+                                       "--set", "signer=B"])
+    assert result.exit_code == 2 and "given twice" in result.output and not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("date", ["1899-01-01", "2108-01-01", "9999-12-31"])
+def test_dates_out_of_range_are_refused(tmp_path, date):
+    with pytest.raises(DataError) as info:
+        toolkit.render("foia", "santa-clara", "docx", date=date)
+    assert "out of range" in str(info.value) and "2008" in str(info.value)
+    result = CliRunner().invoke(main, ["foia", "--county", "santa-clara", "--date", date, "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output and not any(tmp_path.iterdir())
+
+
+def test_a_folder_in_the_way_of_one_format_writes_no_format(tmp_path):
+    (tmp_path / "arlington-letter.pdf").mkdir()
+    with pytest.raises(OutputError) as info:
+        toolkit.write("letter", "arlington", out=tmp_path, date=DATE)
+    assert "folder is in the way" in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arlington-letter.pdf"]
+
+
+def test_a_full_disk_does_not_claim_more_than_it_knows(tmp_path, monkeypatch):
+    from toolkit import output
+
+    monkeypatch.setattr(output.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    with pytest.raises(OutputError) as info:
+        toolkit.write("letter", "arlington", out=tmp_path, date=DATE, formats=["docx"])
+    assert "nothing was left behind" not in str(info.value) and "no part of it" in str(info.value)
