@@ -120,6 +120,7 @@ def read_ids(path: "os.PathLike[str] | str") -> List[str]:
         ids = [row["id"].strip() for row in csv.DictReader(io.StringIO(text)) if (row.get("id") or "").strip()]
     else:
         ids = [line.strip() for line in lines if not line.strip().startswith("#")]
+        ids = ids[1:] if ids[:1] and ids[0].lower() == "id" else ids  # a CSV with only an 'id' column
     if not ids:
         raise ToolkitError("the id list names no jurisdiction (it is empty, or has only a header); add ids, one a"
                            " line or in an 'id' column", path=str(path))
