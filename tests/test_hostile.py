@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import json
 import time
 import unicodedata
 from pathlib import Path
@@ -328,7 +330,7 @@ def test_a_file_that_is_not_a_regular_file_is_refused_without_reading_it(tmp_pat
 
 BAD_VALUES = [  # (YAML lines for one record, what the error says, the line it names)
     ("    activation: {date: 2026-02-30, text: x, source: s}\n", "not a real date", 7),
-    ("    population: {value: !!int abc, source: s}\n", "whole number", 7),
+    ("    population: {value: !!int abc, source: s}\n", "cannot be read as int", 7),
     ("    population: {value: !!float abc, source: s}\n", "cannot be read as float", 7),
     ("    population: {value: 123456789012345678901234567890, source: s}\n", "more than 18 digits", 7),
     ("    population: {value: -5, source: s}\n", "out of range", 7),
@@ -448,3 +450,56 @@ def test_a_full_disk_does_not_claim_more_than_it_knows(tmp_path, monkeypatch):
     with pytest.raises(OutputError) as info:
         toolkit.write("letter", "arlington", out=tmp_path, date=DATE, formats=["docx"])
     assert "nothing was left behind" not in str(info.value) and "no part of it" in str(info.value)
+
+
+# --- property: any data file, any --set, any --date -------------------------------------------------
+
+RAW = st.sampled_from(["2026-02-30", "!!int abc", "!!float x", "01002", "0x1F", "1e999", ".inf", "-5", "0",
+                       "99999999999999999999", "~", "[]", "{}", '"\\u200b"', "2026-11-23", "true", "&a x", "*a",
+                       "{<<: {a: 1}}", '"\\x07"', "12:30", "3000-01-01", "1700-01-01", '"' + "W" * 5000 + '"'])
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=25).map(lambda t: json.dumps(t, ensure_ascii=False))
+VALUE = st.one_of(RAW, TEXT, TEXT, TEXT, st.integers(-10**6, 10**12).map(str))
+SHAPES = {"population": "{{value: {}, source: s}}", "activation": "{{date: {}, text: began, source: s}}",
+          "signer": "{{name: {}, title: Mayor}}", "address": "[{}, Springfield]", "resolution": "{{date: {}, text: x}}"}
+KEYS = st.sampled_from(["name", "formal_name", "text_name", "governing_body", "phone", "email", "kind", "state",
+                        "fips", "notes", "aliases", "id", *SHAPES])
+SETS = st.dictionaries(st.sampled_from(["signer", "contact", "requester", "resolution_number", "signer_title"]),
+                       st.one_of(st.text(max_size=20), st.sampled_from(["\u200b", "x" * 5000, "A\x07"])), max_size=2)
+DATES = st.one_of(st.none(), st.none(), st.dates(dt.date(2008, 1, 1), dt.date(2099, 12, 31)).map(dt.date.isoformat),
+                  st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(dt.date.isoformat),
+                  st.sampled_from(["2026-02-30", "tomorrow", ""]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(record=st.dictionaries(KEYS, VALUE, max_size=3), sets=SETS, date=DATES,
+       document=st.sampled_from(sorted(toolkit.DOCUMENTS)), fmt=st.sampled_from(["docx"] * 7 + ["pdf"]))
+def test_any_data_set_and_date_give_complete_documents_or_one_located_error(record, sets, date, document, fmt):
+    import tempfile
+
+    base = {"id": "prop", "name": "Prop", "kind": "city", "state": "CA", "sources": "[x]"}
+    lines = ["jurisdictions:", "  - sources: [x]"]
+    for key, value in {**base, **record}.items():
+        if key != "sources":
+            lines.append(f"    {key}: {SHAPES.get(key, '{}').format(value)}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = Path(folder) / "out"
+        args = [document, "--jurisdiction", "prop", "--data", str(path), "--out", str(out), "--format", fmt]
+        args += [f"--set={k}={v}" for k, v in sets.items()] + ([f"--date={date}"] if date is not None else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (0, 1, 2), result.output
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+            (result.exception, result.output)
+        made = sorted(p.name for p in out.rglob("*")) if out.exists() else []
+        if result.exit_code == 0:
+            assert len(made) == 1 and made[0].endswith(f"-{document}.{fmt}")
+            payload = (out / made[0]).read_bytes()
+            text = " ".join(docx_lines(payload)) if fmt == "docx" else pdf_text(payload)
+            assert len(text) > 500 and "None" not in text.split()  # a whole document, no gap in it
+        else:
+            assert made == [] and "Traceback" not in result.output  # nothing written, not even a .part
+            message = result.output.strip().splitlines()[-1]
+            assert message.startswith("Error:"), result.output
+            assert str(path) in message or "field '" in message or "date" in message or "'prop'" in message \
+                or "--set" in message, message

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field as _field
 from typing import Any, Dict, List, Optional
 
 from ..errors import Problem
-from .yamlsource import line_of
+from .yamlsource import line_of, printable
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
@@ -221,7 +221,8 @@ class Validator:
                              line, where, who)
                 return value
             for i, item in enumerate(value):
-                owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None)
+                owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str)
+                                and SLUG.match(item["id"]) else None)
                 value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, owner)
             return value
         if kind == "dict-of":
@@ -231,7 +232,7 @@ class Validator:
             assert spec.item is not None
             for key in value:
                 if spec.pattern and not (isinstance(key, str) and spec.pattern.match(key)):
-                    self.problem(f"key '{key}' is not of the right form", line_of(value, key), where, who)
+                    self.problem(f"key '{_short(str(key))}' is not of the right form", line_of(value, key), where, who)
                     continue
                 value[key] = self.check(value[key], spec.item, f"{where}.{key}", line_of(value, key), who)
             return value
@@ -244,7 +245,7 @@ class Validator:
             if key not in spec.children:
                 close = difflib.get_close_matches(str(key), list(spec.children), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(spec.children)}"
-                self.problem(f"unknown field '{key}'{hint}", line_of(value, key), sub, who)
+                self.problem(f"unknown field '{_short(str(key))}'{hint}", line_of(value, key), sub, who)
                 continue
             if value[key] is None:
                 if spec.children[key].required:
@@ -281,4 +282,4 @@ def _describe(value: Any) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return printable(text, limit)

@@ -37,6 +37,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_RESOLVER = yaml.resolver.Resolver()
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
@@ -62,6 +63,12 @@ class Sequence(list):
         return self.lines[index] if 0 <= index < len(self.lines) else self.line
 
 
+def printable(text: str, limit: int = 60) -> str:
+    """``text`` for a one-line message: invisible and line-breaking characters escaped, cut to ``limit``."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def load_text(text: str, path: str) -> Any:
     """Parse ``text`` (the contents of ``path``) into Mapping/Sequence/scalars with lines."""
     try:
@@ -75,8 +82,12 @@ def load_text(text: str, path: str) -> Any:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as exc:
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character or 0)
+        raise DataError(f"contains the character U+{ord(character):04X}, which YAML does not allow; delete it (it"
+                        " often comes from copy-paste)", path=path, line=text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:
-        raise DataError(f"not valid YAML: {exc}", path=path) from None
+        raise DataError("not valid YAML: " + " ".join(str(exc).split()), path=path) from None
     except RecursionError:
         raise DataError(f"blocks nest too deeply (at most {MAX_DEPTH} levels); flatten the data", path=path) from None
     if node is None:
@@ -166,7 +177,7 @@ class _Builder:
                 raise DataError("a key must be plain text", path=self.path, line=key_node.start_mark.line + 1)
             if key in mapping:
                 raise DataError(
-                    f"key '{key}' appears twice in the same block (first at line"
+                    f"key '{printable(str(key))}' appears twice in the same block (first at line"
                     f" {mapping.lines[key]}); keep one",
                     path=self.path,
                     line=key_node.start_mark.line + 1,
@@ -178,8 +189,9 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         line = node.start_mark.line + 1
         plain = not node.style
-        if node.tag == _INT_TAG and plain and not _DECIMAL.fullmatch(node.value.replace("_", "")):
-            return node.value  # 01002, 0x1F, 0o17, 1:30: numbers in YAML 1.1, text in YAML 1.2
+        if node.tag == _INT_TAG and plain and not _DECIMAL.fullmatch(node.value.replace("_", "")) \
+                and _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) == _INT_TAG:
+            return node.value  # 01002, 0x1F, 0o17, 1:30 untagged: numbers in YAML 1.1, text in YAML 1.2
         if node.tag == _INT_TAG and len(node.value.lstrip("+-").replace("_", "")) > MAX_DIGITS:
             raise DataError(f"a number with more than {MAX_DIGITS} digits; quote it if it is text",
                             path=self.path, line=line)
@@ -189,10 +201,10 @@ class _Builder:
             raise DataError(f"value cannot be read: {exc.problem}", path=self.path, line=line) from None
         except (ValueError, OverflowError, TypeError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
-                raise DataError(f"'{node.value}' is not a real date ({exc}); write a day that exists, as YYYY-MM-DD",
+                raise DataError(f"'{printable(node.value)}' is not a real date ({exc}); write a day that exists, as YYYY-MM-DD",
                                 path=self.path, line=line) from None
             kind = node.tag.rsplit(":", 1)[-1]
-            raise DataError(f"'{node.value[:60]}' cannot be read as {kind}; fix it, or quote it if it is text",
+            raise DataError(f"'{printable(node.value)}' cannot be read as {kind}; fix it, or quote it if it is text",
                             path=self.path, line=line) from None
         if node.tag == _FLOAT_TAG and plain and not math.isfinite(value):
             return node.value  # .inf, .nan: text, never a number
@@ -200,6 +212,8 @@ class _Builder:
 
     def _pairs(self, node: yaml.MappingNode) -> list:
         """Key/value node pairs, with YAML merge keys (``<<: *base``) applied."""
+        if not any(key.tag == _MERGE_TAG for key, _ in node.value):
+            return node.value
         cached = self.merged.get(id(node))
         if cached is not None:
             return cached
@@ -237,4 +251,4 @@ def line_of(container: Any, key: Any) -> Optional[int]:
     return None
 
 
-__all__ = ["Mapping", "Sequence", "load_file", "load_text", "line_of", "Problem"]
+__all__ = ["Mapping", "Sequence", "load_file", "load_text", "line_of", "printable", "Problem"]
