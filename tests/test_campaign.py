@@ -329,3 +329,18 @@ def test_workers_never_outlive_a_killed_parent(tmp_path):
     for pid in survivors:
         os.kill(pid, signal.SIGKILL)
     assert not survivors
+
+
+def test_a_data_file_edited_during_a_run_changes_nothing(tmp_path):
+    data = tmp_path / "mine.yaml"
+    data.write_text("jurisdictions:\n"
+                    "  - {id: springfield, name: Springfield, kind: city, state: IL, sources: [x]}\n"
+                    "  - {id: shelbyville, name: Shelbyville, kind: city, state: IL, sources: [x]}\n", encoding="utf-8")
+
+    def progress(done, total):
+        if done == 0:  # after the parent loaded the data, before the workers start
+            data.write_text("jurisdictions: []\n", encoding="utf-8")
+
+    result = toolkit.bulk(tmp_path / "out", data=data, documents=["letter"], formats=["docx"], date=DATE, jobs=2,
+                          progress=progress)
+    assert result.ok and result.count("written") == 2

@@ -448,6 +448,7 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
                 done[(row["jurisdiction"], row["document"], row["format"])] = row
 
         previous_term = None
+        terminated = False
         if threading.current_thread() is threading.main_thread():
             def terminate(signum, frame):
                 raise Terminated("stopped by SIGTERM")
@@ -474,8 +475,9 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
                             progress(n, total)
                 finally:
                     pool.shutdown(wait=True, cancel_futures=True)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             result.interrupted = True
+            terminated = isinstance(exc, Terminated)
         finally:
             if previous_term is not None:
                 signal.signal(signal.SIGTERM, previous_term)
@@ -487,5 +489,5 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
         lock.release()
     result.seconds = time.perf_counter() - started
     if result.interrupted:
-        raise KeyboardInterrupt(result.summary())
+        raise (Terminated if terminated else KeyboardInterrupt)(result.summary())
     return result

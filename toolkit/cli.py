@@ -173,8 +173,10 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
     except KeyboardInterrupt as exc:
         if bar is not None:
             bar.close()
+        from .campaign import Terminated
+
         click.echo(f"interrupted: {exc}; run the same command again to resume", err=True)
-        ctx.exit(130)
+        ctx.exit(143 if isinstance(exc, Terminated) else 130)
     if bar is not None:
         bar.close()
     click.echo(result.summary())
