@@ -4,9 +4,10 @@ Three passes: the YAML and the schema (types, ranges, dates, ids, calendars: see
 :mod:`toolkit.data.schema`), the layering (duplicate ids, missing sources), and then every document
 kind composed for the records (no layout, so it is fast): a record the schema accepts but a template
 cannot use (a field the document needs and the data leaves out) fails here, naming the record's
-file and line and the field, and never first at render time. For the bundled data of 3,143 places,
-the third pass composes every curated record and one generated county per state (generated counties
-of a state differ only in their names).
+file and line and the field, and never first at render time. The third pass composes every
+hand-written record and one county of each state's generated ``counties:`` block (generated counties
+of a state differ only in their names, which the schema checks): for the bundled data of 3,143
+places that is 193 places, 772 documents, about 0.6 s (all 3,143 would take 7 s or more).
 """
 
 from __future__ import annotations
@@ -57,11 +58,8 @@ def _refused_on_purpose(j: Jurisdiction) -> bool:
     return bool(j.record.get("no_county_government") or (j.kind == "county" and j.state.get("no_county_government")))
 
 
-def to_compose(dataset: Dataset, bundled: bool) -> List[Jurisdiction]:
-    """Every place of a user's file; for the bundled file, every curated record and the first
-    generated county of each state."""
-    if not bundled:
-        return list(dataset)
+def to_compose(dataset: Dataset) -> List[Jurisdiction]:
+    """Every hand-written record, and the first generated county of each state."""
     chosen, states = [], set()
     for j in dataset:
         if _curated(j):
@@ -102,8 +100,7 @@ def check(data: "Union[str, os.PathLike[str], None]" = None, *, date: Optional[d
         report.problems = list(exc.problems)
         return report
     report.problems = list(dataset.problems)
-    bundled = os.path.realpath(path) == os.path.realpath(str(DEFAULT_DATA))
-    places = to_compose(dataset, bundled)
+    places = to_compose(dataset)
     report.problems += compose_all(dataset, places, check_date(date or dt.date.today()))
     report.places, report.documents = len(places), len(places) * len(DOCUMENTS)
     return report
