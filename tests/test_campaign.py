@@ -344,3 +344,8 @@ def test_a_data_file_edited_during_a_run_changes_nothing(tmp_path):
     result = toolkit.bulk(tmp_path / "out", data=data, documents=["letter"], formats=["docx"], date=DATE, jobs=2,
                           progress=progress)
     assert result.ok and result.count("written") == 2
+
+
+def test_an_id_list_that_is_not_a_regular_file_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["bulk", "--out", str(tmp_path / "out"), "--from", "/dev/zero", "--jobs", "1"])
+    assert result.exit_code == 1 and "not a regular file" in result.output and not (tmp_path / "out").exists()

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import signal
+import stat
 import threading
 import time
 import zipfile
@@ -38,8 +39,9 @@ from .blocks import Document
 from .context import check_fields
 from .deadlines import check_date
 from .data.dataset import Dataset, Jurisdiction
+from .data.yamlsource import printable
 from .documents import DOCUMENTS, kind as document_kind
-from .errors import OutputError, ToolkitError, UnknownJurisdiction
+from .errors import OutputError, TemplateError, ToolkitError, UnknownJurisdiction
 from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose, search_path, to_format
 
@@ -106,6 +108,8 @@ def in_shard(jurisdiction_id: str, shard: Optional[Tuple[int, int]]) -> bool:
 def read_ids(path: "os.PathLike[str] | str") -> List[str]:
     """Ids from a file: one per line, or a CSV with an ``id`` column."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ToolkitError("the id list is not a regular file; give a text or CSV file", path=str(path))
         with open(path, "rb") as handle:
             raw = handle.read(16 * 1024 * 1024 + 1)
         if len(raw) > 16 * 1024 * 1024:
@@ -134,8 +138,8 @@ def select(dataset: Dataset, *, states: Sequence[str] = (), kinds: Sequence[str]
     error listing them."""
     missing = [jid for jid in ids if dataset.get(jid) is None]
     if missing:
-        raise UnknownJurisdiction(f"unknown ids: {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''};"
-                                  " check them with 'toolkit list'", query=missing[0])
+        shown = ", ".join(printable(m, 40) for m in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise UnknownJurisdiction(f"unknown ids: {shown}; check them with 'toolkit list'", query=missing[0])
     wanted_states = {s.upper() for s in states}
     chosen: Dict[str, Jurisdiction] = {}
     for jid in ids:
@@ -176,7 +180,11 @@ def templates_digest(templates, out: "Optional[Path]" = None) -> str:
                 if name.endswith(".part") or not os.path.isfile(path):
                     continue
                 h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
-                h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+                try:
+                    h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+                except OSError as exc:
+                    raise TemplateError(f"cannot read a file in the templates folder ({exc.strerror})", path=path,
+                                        template=name) from None
     return h.hexdigest()
 
 
@@ -379,6 +387,8 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
         raise ToolkitError(f"fields must be a mapping of field names to text, not {type(fields).__name__}")
     if not documents or not formats:
         raise ToolkitError("name at least one document and one format")
+    if not isinstance(out, (str, os.PathLike)):
+        raise ToolkitError(f"out must be a folder path, not {type(out).__name__}")
     out = Path(out)
     day = check_date(_date(date))
     checked = check_fields(fields or {})
