@@ -503,3 +503,12 @@ def test_any_data_set_and_date_give_complete_documents_or_one_located_error(reco
             assert message.startswith("Error:"), result.output
             assert str(path) in message or "field '" in message or "date" in message or "'prop'" in message \
                 or "--set" in message, message
+
+
+def test_unverified_facts_count_at_every_level(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("jurisdictions:\n  - id: deep\n    name: Deep\n    kind: city\n    state: CA\n    sources: [x]\n"
+                    "    signer: {name: Jane Doe, title: Mayor, verified: false}\n", encoding="utf-8")
+    result = check_cli(path)
+    assert result.exit_code == 0 and "(1 fact(s) marked unverified" in result.output
+    assert f"{path}:7: jurisdiction 'deep', field 'deep.signer'" in result.output

@@ -299,6 +299,13 @@ class _Builder:
             elif not block.get("source") and not block.get("sources"):
                 self.problem("fact has no source: add 'source:' (a URL or citation) or 'verified: false'",
                              line, jurisdiction, key, "unsourced")
+        facts = {id(block) for _, block in _fact_blocks(blocks, where)}
+        for key, block in _nested_blocks(blocks, where):  # 'verified: false' counts at every level
+            if id(block) not in facts and block.get("verified") is False:
+                caution = self.problem("marked 'verified: false': check it against an official source",
+                                       getattr(block, "line", None), jurisdiction, key, "warning")
+                if isinstance(block, Mapping):
+                    block.caution = caution
 
 
 _FACT_KEYS = {"sib", "records_law", "county_body", "ice_field_office", "population", "activation",
@@ -318,3 +325,14 @@ def _fact_blocks(value: Any, where: str) -> Iterable[Tuple[str, Dict[str, Any]]]
                         yield f"{name}[{i}]", item
             elif isinstance(child, dict) and key not in _FACT_KEYS:
                 yield from _fact_blocks(child, name)
+
+
+def _nested_blocks(value: Any, where: str) -> Iterable[Tuple[str, Dict[str, Any]]]:
+    """Every mapping inside ``value`` (not ``value`` itself), with its dotted name."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        name = f"{where}[{key}]" if isinstance(value, list) else f"{where}.{key}"
+        if isinstance(child, dict):
+            yield name, child
+        if isinstance(child, (dict, list)):
+            yield from _nested_blocks(child, name)
