@@ -386,6 +386,7 @@ def test_check_composes_every_document_and_names_the_field_a_template_needs(tmp_
     result = check_cli(path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{path}:5: jurisdiction 'zed', field 'state.sib" in result.output and "letter cannot be made" in result.output
+    assert "add it to the state's facts" in result.output and "--set" not in result.output  # no flag sets a state fact
 
 
 def test_check_counts_unverified_records_and_strict_fails_on_them(tmp_path):

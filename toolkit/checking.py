@@ -82,7 +82,12 @@ def compose_all(dataset: Dataset, places: List[Jurisdiction], date: dt.date) -> 
             try:
                 compose(document, j, dataset, date, {})
             except ToolkitError as exc:
-                problems.append(Problem(f"the {document} cannot be made: {exc.message}", exc.path or j.path,
+                message = exc.message
+                if isinstance(exc, DataError) and exc.field and "which the data does not give" in message:
+                    owner = {"state": "the state's facts (under 'states:')", "federal": "the federal facts"}.get(
+                        exc.field.split(".")[0], "this record")
+                    message = f"it needs '{exc.field}', which the data does not give; add it to {owner}"
+                problems.append(Problem(f"the {document} cannot be made: {message}", exc.path or j.path,
                                         exc.line or j.line, None, j.id, exc.field))
             except Exception as exc:  # noqa: BLE001 - check reports, never crashes
                 problems.append(Problem(f"the {document} cannot be made ({type(exc).__name__}: {exc})", j.path,
