@@ -199,9 +199,10 @@ def inputs_key(j: Jurisdiction, dataset: Dataset, document: str, fmt: str, date:
 _worker: Dict[str, object] = {}
 
 
-def _die_with_parent(parent: int) -> None:
-    """Make this worker end when the campaign's process does, even if it is killed with SIGKILL:
-    the kernel's parent-death signal on Linux, and a watchdog thread everywhere."""
+def _die_with_parent() -> None:
+    """Make this worker end when its parent does (the campaign's process, or the fork server that
+    ends with it), even if it is killed with SIGKILL: the kernel's parent-death signal on Linux,
+    and a watchdog thread everywhere."""
     try:
         import ctypes
 
@@ -209,7 +210,8 @@ def _die_with_parent(parent: int) -> None:
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the parent died before the signal was armed
+    parent = os.getppid()
+    if parent == 1:  # the parent died before the signal was armed
         os._exit(1)
 
     def watch() -> None:
@@ -220,10 +222,10 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="toolkit-bulk-watchdog", daemon=True).start()
 
 
-def _init_worker(dataset: Dataset, templates, parent: int) -> None:
+def _init_worker(dataset: Dataset, templates) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C and SIGTERM mean
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
+    _die_with_parent()
     _worker["dataset"] = dataset  # the parent's, so a data file edited during the run changes nothing
     _worker["templates"] = templates
 
@@ -473,7 +475,7 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
                         progress(n, total)
             else:
                 pool = cf.ProcessPoolExecutor(workers, initializer=_init_worker,
-                                              initargs=(dataset, templates, os.getpid()))
+                                              initargs=(dataset, templates))
                 try:
                     futures = {pool.submit(_job, task): task for task in tasks}
                     for n, future in enumerate(cf.as_completed(futures), 1):
