@@ -349,3 +349,11 @@ def test_a_data_file_edited_during_a_run_changes_nothing(tmp_path):
 def test_an_id_list_that_is_not_a_regular_file_is_refused(tmp_path):
     result = CliRunner().invoke(main, ["bulk", "--out", str(tmp_path / "out"), "--from", "/dev/zero", "--jobs", "1"])
     assert result.exit_code == 1 and "not a regular file" in result.output and not (tmp_path / "out").exists()
+
+
+def test_a_campaign_leaves_the_callers_sigterm_handler_as_it_was(tmp_path):
+    import signal
+
+    before = signal.getsignal(signal.SIGTERM)
+    toolkit.bulk(tmp_path, **ONE)
+    assert signal.getsignal(signal.SIGTERM) is before

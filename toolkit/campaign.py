@@ -31,7 +31,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import __version__
 from .api import _date, load_jurisdictions
@@ -459,13 +459,13 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
             for row in rows:
                 done[(row["jurisdiction"], row["document"], row["format"])] = row
 
-        previous_term = None
-        terminated = False
-        if threading.current_thread() is threading.main_thread():
+        previous_term: Any = None
+        terminated = installed = False
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
             def terminate(signum, frame):
                 raise Terminated("stopped by SIGTERM")
 
-            previous_term = signal.signal(signal.SIGTERM, terminate)
+            previous_term, installed = signal.signal(signal.SIGTERM, terminate), True
         try:
             if workers == 1:  # in this process: Ctrl-C must stay a KeyboardInterrupt here
                 _worker["dataset"], _worker["templates"] = dataset, templates
@@ -491,8 +491,8 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
             result.interrupted = True
             terminated = isinstance(exc, Terminated)
         finally:
-            if previous_term is not None:
-                signal.signal(signal.SIGTERM, previous_term)
+            if installed:
+                signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
         result.rows = list(done.values())
         write_manifest(out, list(kept.values()) + result.rows, extra)
         if make_zip and not result.interrupted:
