@@ -357,3 +357,12 @@ def test_a_campaign_leaves_the_callers_sigterm_handler_as_it_was(tmp_path):
     before = signal.getsignal(signal.SIGTERM)
     toolkit.bulk(tmp_path, **ONE)
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_templates_folder_that_is_not_one_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(campaign, "MAX_TEMPLATE_FILES", 3)
+    for n in range(4):
+        (tmp_path / f"note{n}.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(toolkit.TemplateError) as info:
+        toolkit.bulk(tmp_path / "out", **ONE, templates=tmp_path)
+    assert "more than 3 files" in str(info.value)

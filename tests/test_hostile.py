@@ -471,7 +471,7 @@ DATES = st.one_of(st.none(), st.none(), st.dates(dt.date(2008, 1, 1), dt.date(20
                   st.sampled_from(["2026-02-30", "tomorrow", ""]))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(record=st.dictionaries(KEYS, VALUE, max_size=3), sets=SETS, date=DATES,
        document=st.sampled_from(sorted(toolkit.DOCUMENTS)), fmt=st.sampled_from(["docx"] * 7 + ["pdf"]))
 def test_any_data_set_and_date_give_complete_documents_or_one_located_error(record, sets, date, document, fmt):

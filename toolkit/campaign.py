@@ -47,6 +47,10 @@ from .render import FORMATS, check_formats, compose, search_path, to_format
 
 MANIFEST = "manifest.csv"
 LOCK = ".toolkit-bulk.lock"
+#: A campaign hashes every file under the templates folders (an included file counts); beyond these,
+#: the folder is not a templates folder (say, a home folder given by mistake).
+MAX_TEMPLATE_FILES = 2_000
+MAX_TEMPLATE_BYTES = 100 * 1024 * 1024
 COLUMNS = ["jurisdiction", "document", "format", "path", "sha256", "bytes", "status", "error", "unverified",
            "inputs"]
 
@@ -168,6 +172,7 @@ def templates_digest(templates, out: "Optional[Path]" = None) -> str:
     own = os.path.realpath(out) if out is not None else None
     outputs = {MANIFEST, "campaign.zip", LOCK}
     h = hashlib.sha256()
+    files = size = 0
     for root in search_path(templates):
         for folder, dirs, names in os.walk(root):
             real = os.path.realpath(folder)
@@ -180,6 +185,11 @@ def templates_digest(templates, out: "Optional[Path]" = None) -> str:
                 if name.endswith(".part") or not os.path.isfile(path):
                     continue
                 h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+                files, size = files + 1, size + os.path.getsize(path)
+                if files > MAX_TEMPLATE_FILES or size > MAX_TEMPLATE_BYTES:
+                    raise TemplateError(f"the templates folder holds more than {MAX_TEMPLATE_FILES:,} files or"
+                                        f" {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB; give a folder with only your"
+                                        " templates", path=root, template=name)
                 try:
                     h.update(hashlib.sha256(Path(path).read_bytes()).digest())
                 except OSError as exc:
