@@ -251,6 +251,8 @@ def test_leftover_part_files_are_removed_and_the_lock_file_stays(tmp_path):
     ({"documents": "letter"}, "documents must be a list"),
     ({"fields": {"signer": ["A"]}}, "must be text"),
     ({"date": "2108-01-01"}, "out of range"),
+    ({"states": ["VX"]}, "unknown state 'VX'"),
+    ({"kinds": ["town"]}, "unknown kind 'town'"),
 ])
 def test_wrong_arguments_are_one_clear_error(tmp_path, kwargs, says):
     with pytest.raises(toolkit.ToolkitError) as info:

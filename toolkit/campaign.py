@@ -39,6 +39,7 @@ from .blocks import Document
 from .context import check_fields
 from .deadlines import check_date
 from .data.dataset import Dataset, Jurisdiction
+from .data.schema import KINDS
 from .data.yamlsource import printable
 from .documents import DOCUMENTS, kind as document_kind
 from .errors import OutputError, TemplateError, ToolkitError, UnknownJurisdiction
@@ -409,6 +410,13 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     check_formats(formats)
     the_shard = parse_shard(shard)
     dataset = load_jurisdictions(data)
+    unknown = [code for code in states if code.upper() not in dataset.states]
+    if unknown:
+        raise ToolkitError(f"unknown state '{printable(unknown[0], 20)}'; give two-letter codes such as VA"
+                           f" (known: {len(dataset.states)} codes, see 'toolkit list')")
+    wrong = [k for k in kinds if k not in KINDS]
+    if wrong:
+        raise ToolkitError(f"unknown kind '{printable(wrong[0], 20)}'; choose from: {', '.join(KINDS)}")
     wanted_ids = list(ids) + (read_ids(from_file) if from_file is not None else [])
     chosen = select(dataset, states=states, kinds=kinds, ids=wanted_ids, shard=the_shard)
     try:
