@@ -268,5 +268,12 @@ def check_command(ctx, data, warnings):
     click.echo(f"{shown}: OK ({unverified} fact(s) marked unverified)")
 
 
+
+
+# After sending: the request log and its letters (toolkit/track; SQLAlchemy is imported only when they run).
+from .track.cli import register as _register_track  # noqa: E402
+
+_register_track(main)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

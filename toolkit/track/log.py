@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import schema
 from .deadlines import extended, response_clock
 from .errors import TrackError
-from .remedies import Remedies, Remedy, remedies_for
+from .remedies import Remedies, remedies_for
 
 #: what a request's status may become next
 NEXT: Dict[str, Sequence[str]] = {
@@ -61,7 +61,7 @@ def database_url(db: Union[None, str, "os.PathLike[str]"]) -> str:
         scheme, rest = text.split("://", 1)
         if scheme in ("postgresql", "postgres"):
             try:
-                import psycopg2  # noqa: F401
+                import psycopg2  # type: ignore[import-untyped]  # noqa: F401
             except ImportError:
                 scheme = "postgresql+psycopg"
         return f"{scheme}://{rest}"
@@ -128,7 +128,7 @@ class Request:
         return out
 
 
-def _row(r: Mapping[str, Any]) -> Request:
+def _row(r: Any) -> Request:
     return Request(id=r["id"], jurisdiction=r["jurisdiction"], jurisdiction_name=r["jurisdiction_name"],
                    state=r["state"], document=r["document"], status=r["status"], via=r["via"],
                    agency_ref=r["agency_ref"], made_on=r["made_on"], sent_on=r["sent_on"],

@@ -28,7 +28,7 @@ def _meta(md: sa.MetaData) -> sa.Table:
 
 def _requests(md: sa.MetaData, version: int) -> sa.Table:
     """One row per document sent (or drafted, in a campaign): what, for whom, when, where it stands."""
-    columns = [
+    columns: List[sa.Column] = [
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("jurisdiction", sa.String(120), nullable=False),
         sa.Column("jurisdiction_name", sa.String(255), nullable=False),
