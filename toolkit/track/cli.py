@@ -205,13 +205,14 @@ def register(main: click.Group) -> None:
     @track.command("import")
     @click.argument("folder", type=click.Path(file_okay=False))
     @click.option("--campaign", metavar="NAME", help="The campaign's name (default: the folder's name).")
+    @click.option("--date", metavar="YYYY-MM-DD", help="The documents' date (the --date the campaign used).")
     @click.option("--data", type=click.Path(dir_okay=False))
     @db_option
     @click.pass_context
-    def import_(ctx, folder, campaign, data, db):
+    def import_(ctx, folder, campaign, date, data, db):
         """Record every document a 'toolkit bulk' campaign made as a draft (from its manifest.csv)."""
         log = _open(ctx, db)
-        added = _run(ctx, log.import_campaign, folder, campaign=campaign, data=data)
+        added = _run(ctx, log.import_campaign, folder, campaign=campaign, data=data, made_on=_date(date, "--date"))
         click.echo(f"{len(added)} drafts recorded")
 
     @track.command("send")

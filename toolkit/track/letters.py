@@ -63,7 +63,7 @@ def appeal_fields(request: Request, date: dt.date, remedy_id: Optional[str] = No
         raise TrackError(f"request {request.label} is '{request.status}': an appeal needs a denial or partial denial"
                          " (record it with 'toolkit track update REF --status denied --on DATE')", field="status")
     remedy = remedies.get(remedy_id)
-    window = remedy.window(determination, request.state)
+    window = remedy.window_for(determination, remedies, request.state)
     if window is not None and window.date < date:
         raise TrackError(f"the time for the {remedy.name} ({remedy.citation}) ended on {window.date.isoformat()};"
                          " check with a lawyer what remains", field="date")

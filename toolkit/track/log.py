@@ -124,7 +124,7 @@ class Request:
         out = []
         for remedy in self.remedies.remedies:
             if remedy.start == "determination":
-                out.append((remedy, remedy.window(self.status_on, self.state)))
+                out.append((remedy, remedy.window_for(self.status_on, self.remedies, self.state)))
         return out
 
 
@@ -291,6 +291,9 @@ class Log:
                              field="status")
         if request.sent_on is not None and on < request.sent_on:
             raise TrackError(f"{on.isoformat()} is before the request was sent ({request.sent_on.isoformat()})",
+                             field="on")
+        if status == "sent" and request.made_on is not None and on < request.made_on:
+            raise TrackError(f"{on.isoformat()} is before the document's date ({request.made_on.isoformat()})",
                              field="on")
         last = max((e["on"] for e in request.events), default=None)
         if last is not None and on < last:

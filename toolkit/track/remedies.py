@@ -57,10 +57,15 @@ class Remedy:
     note: Optional[str]
 
     def window(self, determination: dt.date, code: Optional[str]) -> Optional[calendar.Deadline]:
-        """The last day to use this remedy, counted by the same code as every other deadline."""
+        """The last day to use this remedy, counted by the same code as every other deadline, on the
+        calendar of ``code`` (a state; None or ``US``: the federal one)."""
         if not self.days or not self.unit:
             return None
         return calendar.due(determination, self.days, self.unit, None if code in (None, FEDERAL) else code)
+
+    def window_for(self, determination: dt.date, remedies: "Remedies", state: str) -> Optional[calendar.Deadline]:
+        """:meth:`window` on the calendar of the law that gives the remedy (federal for the FOIA)."""
+        return self.window(determination, FEDERAL if remedies.code == FEDERAL else state)
 
 
 @dataclass(frozen=True)
