@@ -19,7 +19,7 @@ from toolkit.errors import ToolkitError
 from toolkit.law import calendar
 from toolkit.track import remedies, schema
 from toolkit.track.log import Log, migrate, make_engine
-from track_helpers import D, acknowledge_all, add_many, dump, jurisdiction
+from track_helpers import D, acknowledge_all, add_many, dump, jurisdiction, race
 
 
 @pytest.fixture
@@ -105,6 +105,10 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     assert sum(done) == 30
     assert sorted(e["request_id"] for e in log.events() if e["status"] == "acknowledged") == sorted(
         i for part in ids for i in part)
+
+
+def test_a_check_and_its_write_are_not_split_by_another_writer(tmp_path, monkeypatch):
+    assert race(str(tmp_path / "race.sqlite"), monkeypatch) == ["done", "refused"]
 
 
 def test_remedies_data_has_sources_and_never_guesses():

@@ -45,3 +45,50 @@ def acknowledge_all(url: str, refs: list) -> int:
             pass
     log.close()
     return done
+
+
+def race(url: str, monkeypatch) -> list:
+    """Two writers read the same request before either writes (held at a barrier for up to a second),
+    then both try to acknowledge it. Returns the outcomes, sorted: ``["done", "refused"]`` when the
+    check and its write are one locked step ("error" for anything but a clear refusal)."""
+    import threading
+
+    from toolkit.errors import ToolkitError
+    from toolkit.track.log import Log
+
+    first = Log(url)
+    request = first.add(document="foia", jurisdiction=jurisdiction("santa-clara"), sent=D(2026, 11, 2))
+    barrier = threading.Barrier(2, timeout=1.0)
+    original = Log._get
+
+    def held(self, conn, ref, lock=False):
+        found = original(self, conn, ref, lock)
+        if lock:
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+        return found
+
+    monkeypatch.setattr(Log, "_get", held)
+    results = []
+
+    def writer():
+        log = Log(url)
+        try:
+            log.update(f"#{request.id}", status="acknowledged", on=D(2026, 11, 4))
+            results.append("done")
+        except ToolkitError:
+            results.append("refused")
+        except Exception:  # e.g. "database is locked": a write lost
+            results.append("error")
+        finally:
+            log.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    first.close()
+    return sorted(results)
