@@ -119,10 +119,10 @@ def test_remedies_data_has_sources_and_never_guesses():
     for code, _count, _ in remedies.coverage():
         for remedy in remedies.remedies_for("records-request" if code != "US" else "foia", code).remedies:
             assert remedy.source and remedy.citation and (remedy.verified or remedy.note)
-    texas = remedies.remedies_for("records-request", "TX")
-    assert not texas.known
+    ohio = remedies.remedies_for("records-request", "OH")
+    assert not ohio.known
     with pytest.raises(ToolkitError, match="must be checked"):
-        texas.get(None)
+        ohio.get(None)
 
 
 def run(*args, db):
@@ -197,13 +197,27 @@ def test_cli_track_follow_up_appeal_calendar_export(tmp_path, monkeypatch):
 
 def test_a_state_without_remedy_data_says_it_must_be_checked(tmp_path):
     db = tmp_path / "log.sqlite"
-    assert run("track", "add", "records-request", "--county", "harris", "--state", "TX", "--sent", "2026-10-01",
+    assert run("track", "add", "records-request", "--county", "franklin", "--state", "OH", "--sent", "2026-10-01",
                db=db).exit_code == 0
     r = run("track", "update", "1", "--status", "denied", "--on", "2026-10-08", db=db)
     assert "must be checked" in r.output
     r = run("appeal", "1", "--date", "2026-10-09", "--out", str(tmp_path), db=db)
-    assert r.exit_code == 1 and "does not yet say what remedy TX law gives" in r.output
+    assert r.exit_code == 1 and "does not yet say what remedy OH law gives" in r.output
     assert not list(tmp_path.glob("*appeal*"))
+
+
+def test_silence_and_denial_lead_to_different_remedies_in_texas(tmp_path):
+    db = tmp_path / "log.sqlite"
+    run("track", "add", "records-request", "--county", "harris", "--state", "TX", "--sent", "2026-10-01", db=db)
+    r = run("appeal", "1", "--date", "2026-11-02", "--out", str(tmp_path), "--format", "docx", db=db)
+    assert r.exit_code == 0, r.output
+    text = " ".join(docx_lines((tmp_path / "harris-tx-appeal.docx").read_bytes()))
+    assert "Tex. Gov't Code § 552.328" in text and "did not answer it within the time that law allows" in text
+    assert "verified: false" in r.output  # the remedy is read on a copy of the statute: a caution
+    run("track", "update", "1", "--status", "denied", "--on", "2026-11-03", db=db)
+    r = run("appeal", "1", "--date", "2026-11-04", "--out", str(tmp_path), "--format", "docx", db=db)
+    text = " ".join(docx_lines((tmp_path / "harris-tx-appeal.docx").read_bytes()))
+    assert "§ 552.321" in text and "writ of mandamus" in text and "reconsider" in text
 
 
 def test_campaign_drafts_are_recorded_and_sent_in_one_command(tmp_path):

@@ -54,15 +54,25 @@ def appeal_fields(request: Request, date: dt.date, remedy_id: Optional[str] = No
     remedies = request.remedies
     if not remedies.known:
         raise TrackError(unknown_remedy_message(request.state), field="remedy")
+    silent = request.status in WAITING and request.deadline is not None and request.deadline < date
+    determination: Optional[dt.date] = None
+    starts: Tuple[str, ...] = ()
     if request.status in ADVERSE and request.status_on is not None:
-        determination = request.status_on
-    elif (request.status in WAITING and request.deadline is not None and request.deadline < date
-          and remedies.silence_is_denial):
-        determination = request.deadline
-    else:
+        determination, starts = request.status_on, ("determination",)
+    elif silent and remedies.silence_is_denial:
+        determination, starts = request.deadline, ("determination", "deadline")
+    elif silent:
+        determination, starts = request.deadline, ("deadline",)
+    fitting = [r for r in remedies.remedies if r.start in starts]
+    if not fitting or determination is None:
         raise TrackError(f"request {request.label} is '{request.status}': an appeal needs a denial or partial denial"
                          " (record it with 'toolkit track update REF --status denied --on DATE')", field="status")
     remedy = remedies.get(remedy_id)
+    if remedy_id is None:
+        remedy = fitting[0]
+    elif remedy not in fitting:
+        raise TrackError(f"the {remedy.name} ({remedy.citation}) does not fit a request that is '{request.status}';"
+                         f" choose one of: {', '.join(r.id for r in fitting)}", field="remedy")
     window = remedy.window_for(determination, remedies, request.state)
     if window is not None and window.date < date:
         raise TrackError(f"the time for the {remedy.name} ({remedy.citation}) ended on {window.date.isoformat()};"
