@@ -261,3 +261,27 @@ def test_default_location_is_in_the_user_data_folder():
 
 
 del dt
+
+
+def test_the_follow_up_template_cites_the_state_law_and_its_deadline():
+    import toolkit
+
+    doc = toolkit.compose("follow-up", "santa-clara", date="2026-11-02", request_document="records-request",
+                          request_date="October 1, 2026", request_deadline="October 13, 2026",
+                          request_status="acknowledged", request_ref="R-77")
+    text = " ".join(doc.lines())
+    assert "California Public Records Act" in text and "Cal. Gov. Code § 7922.535(a)" in text
+    assert "within 10 days of receiving the request" in text and "That time ended on October 13, 2026" in text
+    assert "reference number R-77" in text and "only an acknowledgment" in text
+    assert "California Department of Justice" in text  # to the state bureau, not ICE
+    assert doc.fields["request_ref"] == "R-77"
+
+
+def test_an_extension_without_a_fixed_limit_needs_the_agencys_date(log):
+    oh = jurisdiction("franklin-oh")
+    log.add(document="records-request", jurisdiction=oh, sent=D(2026, 11, 2), agency_ref="OH-1")
+    before = dump(log)
+    with pytest.raises(ToolkitError, match="give the date the agency named"):
+        log.update("OH-1", status="extended", on=D(2026, 11, 5))
+    assert dump(log) == before
+    assert log.update("OH-1", status="extended", on=D(2026, 11, 5), until=D(2026, 12, 1)).deadline == D(2026, 12, 1)
