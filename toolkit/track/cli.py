@@ -28,10 +28,10 @@ def _run(ctx: click.Context, fn, *args, **kwargs):
         raise Abort(str(exc)) from None
 
 
-def _open(ctx: click.Context, db: Optional[str]):
+def _open(ctx: click.Context, db: Optional[str], data: Optional[str] = None):
     from .log import Log
 
-    return _run(ctx, Log, db)
+    return _run(ctx, Log, db, data=data)
 
 
 def _date(value: Optional[str], flag: str) -> Optional[dt.date]:
@@ -118,7 +118,9 @@ def register(main: click.Group) -> None:
         given = [(k, v) for k, v in (("county", county), ("city", city), (None, jurisdiction_id)) if v]
         if len(given) != 1:
             raise click.UsageError("name one jurisdiction: --county NAME, --city NAME or --jurisdiction ID")
-        _run(ctx, toolkit.documents.kind, document)
+        if document not in toolkit.DOCUMENTS:
+            raise click.BadParameter(f"unknown document '{document}'; choose one of: {', '.join(toolkit.DOCUMENTS)}",
+                                     param_hint="DOCUMENT")
         j = _run(ctx, toolkit.find_jurisdiction, given[0][1], kind=given[0][0], state=state, data=data)
         sent_on, made_on = _date(sent, "--sent"), _date(date, "--date")
         fields = _sets(sets)
@@ -170,11 +172,12 @@ def register(main: click.Group) -> None:
     @click.option("--until", metavar="YYYY-MM-DD", help="For an extension: the date the agency named.")
     @click.option("--ref", "agency_ref", metavar="NUMBER", help="Record the agency's reference number.")
     @click.option("--via", type=click.Choice(["email", "portal", "mail"]), help="For 'sent': how it was sent.")
+    @click.option("--data", type=click.Path(dir_okay=False), help="For 'sent': the data file whose state law counts.")
     @db_option
     @click.pass_context
-    def update(ctx, ref, status, on, note, until, agency_ref, via, db):
+    def update(ctx, ref, status, on, note, until, agency_ref, via, data, db):
         """Record what came back for request REF (its number, e.g. 3, or the agency's reference)."""
-        log = _open(ctx, db)
+        log = _open(ctx, db, data)
         request = _run(ctx, log.update, ref, status=status, on=_date(on, "--on"), note=note,
                        until=_date(until, "--until"), agency_ref=agency_ref, via=via)
         last = request.events[-1]
@@ -222,13 +225,14 @@ def register(main: click.Group) -> None:
     @click.option("--campaign", metavar="NAME", help="Every draft of this campaign.")
     @click.option("--state", metavar="XX")
     @click.option("--document", metavar="KIND")
+    @click.option("--data", type=click.Path(dir_okay=False), help="The data file whose state law counts.")
     @db_option
     @click.pass_context
-    def send(ctx, refs, on, via, campaign, state, document, db):
+    def send(ctx, refs, on, via, campaign, state, document, data, db):
         """Mark drafts sent, in one step: those named, or every draft of --campaign (and --state, --document)."""
         if not refs and not campaign:
             raise click.UsageError("name the drafts (REF ...) or give --campaign NAME")
-        log = _open(ctx, db)
+        log = _open(ctx, db, data)
         sent = _run(ctx, log.mark_sent, refs, on=_date(on, "--on"), via=via, campaign=campaign, state=state,
                     document=document)
         click.echo(f"{len(sent)} requests marked sent on {on}")

@@ -9,10 +9,14 @@ import warnings
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from ..templating import longdate
 from .errors import TrackError
 from .log import ADVERSE, WAITING, Log, Request
 from .remedies import Remedy, unknown_remedy_message
+
+
+def longdate(day: dt.date) -> str:
+    """``2026-11-02`` -> ``November 2, 2026``, as the documents print dates."""
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _request_fields(request: Request) -> Dict[str, str]:

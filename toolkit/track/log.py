@@ -144,7 +144,10 @@ class Log:
     """A request log at ``db`` (a SQLite file path or a SQLAlchemy URL; default
     :func:`default_location`). Opening it creates or upgrades its schema."""
 
-    def __init__(self, db: Union[None, str, "os.PathLike[str]"] = None, *, upgrade: bool = True) -> None:
+    def __init__(self, db: Union[None, str, "os.PathLike[str]"] = None, *, upgrade: bool = True,
+                 data: Optional[str] = None) -> None:
+        #: the data file whose state facts count a deadline when a draft is sent (default: bundled)
+        self.data = data
         self.url = database_url(db)
         self.engine = make_engine(self.url)
         if upgrade:
@@ -309,10 +312,8 @@ class Log:
             if received is not None and received < on:
                 raise TrackError(f"the receipt date {received.isoformat()} is before the sending date {on.isoformat()}",
                                  field="received")
-            from .. import api
-
-            j = api.find_jurisdiction(request.jurisdiction)
-            clock = response_clock(request.document, j.state_code, j.state, received or on)
+            clock = response_clock(request.document, request.state, state_facts(request.state, self.data),
+                                   received or on)
             deadline = clock.date
             changes.update(sent_on=on, received_on=received or on, via=via, deadline=deadline,
                            deadline_basis=clock.basis)
@@ -402,7 +403,7 @@ class Log:
         with its files; a document already in the log for this campaign is not added twice."""
         import csv
 
-        from .. import api
+        import toolkit
 
         root = Path(folder)
         manifest = root / "manifest.csv"
@@ -411,7 +412,7 @@ class Log:
         name = campaign or root.resolve().name
         with open(manifest, newline="", encoding="utf-8") as handle:
             rows = [r for r in csv.DictReader(handle) if r.get("status") in ("written", "skipped")]
-        dataset = api.load_jurisdictions(data)
+        dataset = toolkit.load_jurisdictions(data)
         grouped: Dict[tuple, List[Dict[str, str]]] = {}
         for row in rows:
             grouped.setdefault((row["jurisdiction"], row["document"]), []).append(row)
@@ -433,6 +434,13 @@ class Log:
                                   size=int(row["bytes"] or 0), conn=conn)
                 added.append(request)
         return added
+
+
+def state_facts(code: str, data: Optional[str] = None) -> Mapping[str, Any]:
+    """A state's facts (its records law) from the data, through the public API."""
+    import toolkit
+
+    return toolkit.load_jurisdictions(data).states.get(code) or {}
 
 
 def check_via(via: Optional[str]) -> None:
