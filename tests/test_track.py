@@ -285,3 +285,18 @@ def test_an_extension_without_a_fixed_limit_needs_the_agencys_date(log):
         log.update("OH-1", status="extended", on=D(2026, 11, 5))
     assert dump(log) == before
     assert log.update("OH-1", status="extended", on=D(2026, 11, 5), until=D(2026, 12, 1)).deadline == D(2026, 12, 1)
+
+
+def test_a_court_remedy_asks_the_bureau_to_reconsider_first(log):
+    import toolkit
+    from toolkit.track.letters import appeal_fields
+
+    log.add(document="records-request", jurisdiction=jurisdiction("arlington"), sent=D(2026, 11, 2))
+    request = log.update("1", status="denied", on=D(2026, 11, 6))
+    fields, remedy, cautions = appeal_fields(request, D(2026, 11, 9))
+    assert remedy.kind == "court" and remedy.citation == "Va. Code § 2.2-3713(A)"
+    assert not any("verified: false" in c for c in cautions)
+    assert "remedy_deadline" not in fields  # the statute read sets no time limit: none is invented
+    text = " ".join(toolkit.compose("appeal", "arlington", date="2026-11-09", **fields).lines())
+    assert "Virginia State Police" in text and "On November 6, 2026" in text and "reconsider" in text
+    assert "Under Va. Code § 2.2-3713(A), any person denied the rights" in text
