@@ -111,6 +111,18 @@ def test_a_check_and_its_write_are_not_split_by_another_writer(tmp_path, monkeyp
     assert race(str(tmp_path / "race.sqlite"), monkeypatch) == ["done", "refused"]
 
 
+def test_remedies_data_refuses_a_state_given_twice(tmp_path):
+    from toolkit.errors import DataError
+
+    (tmp_path / "r.yaml").write_text("states:\n  MD:\n    note: a\n  MD:\n    note: b\n", encoding="utf-8")
+    with pytest.raises(DataError, match="appears twice"):
+        remedies.remedies_for("records-request", "MD", str(tmp_path / "r.yaml"))
+    codes = {code for code, _, _ in remedies.coverage()} - {"US"}
+    import toolkit
+
+    assert codes <= set(toolkit.load_jurisdictions().states)
+
+
 def test_remedies_data_has_sources_and_never_guesses():
     us = remedies.remedies_for("foia", "CA")
     appeal = us.get(None)
@@ -119,10 +131,10 @@ def test_remedies_data_has_sources_and_never_guesses():
     for code, _count, _ in remedies.coverage():
         for remedy in remedies.remedies_for("records-request" if code != "US" else "foia", code).remedies:
             assert remedy.source and remedy.citation and (remedy.verified or remedy.note)
-    ohio = remedies.remedies_for("records-request", "OH")
-    assert not ohio.known
+    georgia = remedies.remedies_for("records-request", "GA")
+    assert not georgia.known
     with pytest.raises(ToolkitError, match="must be checked"):
-        ohio.get(None)
+        georgia.get(None)
 
 
 def run(*args, db):
@@ -197,12 +209,12 @@ def test_cli_track_follow_up_appeal_calendar_export(tmp_path, monkeypatch):
 
 def test_a_state_without_remedy_data_says_it_must_be_checked(tmp_path):
     db = tmp_path / "log.sqlite"
-    assert run("track", "add", "records-request", "--county", "franklin", "--state", "OH", "--sent", "2026-10-01",
+    assert run("track", "add", "records-request", "--county", "fulton", "--state", "GA", "--sent", "2026-10-01",
                db=db).exit_code == 0
     r = run("track", "update", "1", "--status", "denied", "--on", "2026-10-08", db=db)
     assert "must be checked" in r.output
     r = run("appeal", "1", "--date", "2026-10-09", "--out", str(tmp_path), db=db)
-    assert r.exit_code == 1 and "does not yet say what remedy OH law gives" in r.output
+    assert r.exit_code == 1 and "does not yet say what remedy GA law gives" in r.output
     assert not list(tmp_path.glob("*appeal*"))
 
 

@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-import yaml
-
+from ..data.yamlsource import load_file
 from ..law import calendar
 from .errors import TrackError
 
@@ -123,8 +122,7 @@ def _read(code: str, raw: Mapping[str, Any]) -> Remedies:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Dict[str, Remedies]:
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
+    raw = load_file(path) or {}  # the data's own loader: a key twice is an error with its line
     out = {FEDERAL: _read(FEDERAL, raw.get("federal") or {})}
     for code, entry in (raw.get("states") or {}).items():
         out[str(code)] = _read(str(code), entry or {})
