@@ -41,7 +41,7 @@ from .deadlines import check_date
 from .data.dataset import Dataset, Jurisdiction
 from .data.schema import KINDS
 from .data.yamlsource import printable
-from .documents import DOCUMENTS, kind as document_kind
+from .documents import DOCUMENTS, kind as document_kind, standalone
 from .errors import OutputError, TemplateError, ToolkitError, UnknownJurisdiction
 from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose, search_path, to_format
@@ -376,7 +376,7 @@ def _names(value: object, what: str) -> List[str]:
 
 def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Sequence[str] = (),
          ids: Sequence[str] = (), from_file: "Optional[os.PathLike[str] | str]" = None,
-         documents: Sequence[str] = tuple(DOCUMENTS), formats: Sequence[str] = FORMATS,
+         documents: Sequence[str] = standalone(), formats: Sequence[str] = FORMATS,
          date: "None | str | dt.date" = None, fields: Optional[Mapping[str, str]] = None,
          data: "Optional[os.PathLike[str] | str]" = None, templates: "Optional[os.PathLike[str] | str]" = None,
          jobs: Optional[int] = None, shard: "None | str | Tuple[int, int]" = None, make_zip: bool = False,

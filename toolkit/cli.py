@@ -177,7 +177,8 @@ for _name in DOCUMENTS:
 @click.option("--jurisdiction", "ids", multiple=True, metavar="ID", help="Only this id; repeatable.")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, exists=True),
               help="Ids to make, one a line, or a CSV with an 'id' column.")
-@click.option("--documents", default=",".join(DOCUMENTS), show_default=True, metavar="LIST",
+@click.option("--documents", default=",".join(k for k in DOCUMENTS if DOCUMENTS[k].standalone), show_default=True,
+              metavar="LIST",
               help="Comma-separated documents to make.")
 @click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="docx|pdf|docx,pdf")
 @click.option("--date", metavar="YYYY-MM-DD", help="Date of the documents (default: today).")
@@ -369,6 +370,13 @@ def serve_command(host, port, allow_remote, allowed_hosts, data):
         pass
     click.echo("toolkit: stopped", err=True)
 
+
+
+
+# After sending: the request log and its letters (toolkit/track; SQLAlchemy is imported only when they run).
+from .track.cli import register as _register_track  # noqa: E402
+
+_register_track(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -209,6 +209,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "fee_limit": fee_limit(fields.get("fee_limit"), dataset.federal),
         "expedite": fields.get("expedite"),
         **sender,
+        # the facts of a tracked request and its remedy (follow-up, appeal), as given
+        **{k: v for k, v in fields.items() if k in documents.REQUEST_FIELDS + documents.REMEDY_FIELDS},
     }
     view["past_acts"] = past_acts(record, date)
     reasons_from = f"{j.id}.reasons" if record.get("reasons") else "federal.reasons"
