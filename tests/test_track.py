@@ -15,16 +15,17 @@ from click.testing import CliRunner
 
 from conftest import docx_lines as _docx_lines, pdf_text
 
-
-def docx_lines(data: bytes) -> list:
-    """The DOCX's paragraphs, with the no-break spaces that keep dates and section numbers whole read as spaces."""
-    return [line.replace("\u00a0", " ") for line in _docx_lines(data)]
 from toolkit.cli import main
 from toolkit.errors import ToolkitError
 from toolkit.law import calendar
 from toolkit.track import remedies, schema
 from toolkit.track.log import Log, migrate, make_engine
 from track_helpers import D, acknowledge_all, add_many, dump, jurisdiction, race
+
+
+def docx_lines(data: bytes) -> list:
+    """The DOCX's paragraphs, with the no-break spaces that keep dates and section numbers whole read as spaces."""
+    return [line.replace("\u00a0", " ") for line in _docx_lines(data)]
 
 
 @pytest.fixture

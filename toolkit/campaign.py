@@ -429,10 +429,10 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise OutputError("another 'toolkit bulk' is writing into this folder; wait for it or choose another --out",
-                          path=str(out)) from None
+        raise OutputError("another 'toolkit bulk' is writing into this folder; wait for it or choose another output folder",
+                          path=str(out), input="out") from None
     except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror}); choose another --out", path=str(out)) from None
+        raise OutputError(f"cannot write here ({exc.strerror}); choose another output folder", path=str(out), input="out") from None
     result = Result(out)
     try:
         _remove_leftovers(out, chosen)

@@ -29,17 +29,19 @@ def _place(folder: Path, name: str) -> Tuple[int, str]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if target.is_dir():
-            raise OutputError("a folder is in the way of the output file; move it or choose another --out",
-                              path=str(target))
+            raise OutputError("a folder is in the way of the output file; move it or choose another output folder",
+                              path=str(target), input="out")
         return tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     except OutputError:
         raise
     except (FileExistsError, NotADirectoryError):
-        raise OutputError("a file is in the way of the output folder; choose another --out", path=str(folder)) from None
+        raise OutputError("a file is in the way of the output folder; choose another output folder", path=str(folder),
+                          input="out") from None
     except PermissionError:
-        raise OutputError("cannot write here (permission denied); choose another --out", path=str(folder)) from None
+        raise OutputError("cannot write here (permission denied); choose another output folder", path=str(folder),
+                          input="out") from None
     except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror}); choose another --out", path=str(folder)) from None
+        raise OutputError(f"cannot write here ({exc.strerror}); choose another output folder", path=str(folder), input="out") from None
 
 
 def _fill(fd: int, tmp: str, payload: bytes, target: Path) -> None:

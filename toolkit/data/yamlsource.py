@@ -111,7 +111,7 @@ def load_file(path: "os.PathLike[str] | str") -> Any:
             raise DataError(f"file is over {MAX_BYTES // (1024 * 1024)} MiB; {limit}", path=path)
         text = raw.decode("utf-8")
     except FileNotFoundError:
-        raise DataError("no such file; check the path given with --data", path=path) from None
+        raise DataError("no such file; check the path of the data file", path=path) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=path) from None
     except IsADirectoryError:
