@@ -93,6 +93,9 @@ def test_docx_from_hostile_data_opens_in_libreoffice(tmp_path):
     assert flat(HOSTILE[0]) in text and "file:///etc/passwd" in text
 
 
+STANDALONE = sorted(k for k, v in toolkit.DOCUMENTS.items() if v.standalone)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs", "Cc"), max_codepoint=0x52F),
                     min_size=1, max_size=40))
@@ -474,7 +477,7 @@ DATES = st.one_of(st.none(), st.none(), st.dates(dt.date(2008, 1, 1), dt.date(20
 
 @settings(max_examples=60, deadline=None)
 @given(record=st.dictionaries(KEYS, VALUE, max_size=3), sets=SETS, date=DATES,
-       document=st.sampled_from(sorted(k for k, v in toolkit.DOCUMENTS.items() if v.standalone)), fmt=st.sampled_from(["docx"] * 7 + ["pdf"]))
+       document=st.sampled_from(STANDALONE), fmt=st.sampled_from(["docx"] * 7 + ["pdf"]))
 def test_any_data_set_and_date_give_complete_documents_or_one_located_error(record, sets, date, document, fmt):
     import tempfile
 
