@@ -12,20 +12,9 @@ import click
 DB_HELP = "The request log: a SQLite file or a database URL (default: TOOLKIT_DB, else the user data folder)."
 
 
-class Abort(click.ClickException):
-    def show(self, file=None) -> None:
-        click.echo(f"Error: {self.message}", err=True)
-
-
-def _run(ctx: click.Context, fn, *args, **kwargs):
-    from ..errors import ToolkitError
-
-    try:
-        return fn(*args, **kwargs)
-    except ToolkitError as exc:
-        if ctx.find_root().params.get("debug"):
-            raise
-        raise Abort(str(exc)) from None
+# One place turns library errors into command-line lines (with their flags): toolkit.cli, which
+# imports this module only after defining them.
+from ..cli import run as _run  # noqa: E402
 
 
 def _open(ctx: click.Context, db: Optional[str], data: Optional[str] = None):
