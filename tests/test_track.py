@@ -137,10 +137,10 @@ def test_remedies_data_has_sources_and_never_guesses():
     for code, _count, _ in remedies.coverage():
         for remedy in remedies.remedies_for("records-request" if code != "US" else "foia", code).remedies:
             assert remedy.source and remedy.citation and (remedy.verified or remedy.note)
-    georgia = remedies.remedies_for("records-request", "GA")
-    assert not georgia.known
+    assert remedies.remedies_for("records-request", "GA").known      # every state and D.C. has an entry now
+    assert not remedies.remedies_for("records-request", "GU").known  # a place the data has no remedy for
     with pytest.raises(ToolkitError, match="must be checked"):
-        georgia.get(None)
+        remedies.remedies_for("records-request", "GU").get(None)
 
 
 def run(*args, db):
@@ -213,7 +213,14 @@ def test_cli_track_follow_up_appeal_calendar_export(tmp_path, monkeypatch):
         assert "2027-03-24" in zf.read("deadlines.csv").decode()
 
 
-def test_a_state_without_remedy_data_says_it_must_be_checked(tmp_path):
+def test_a_state_without_remedy_data_says_it_must_be_checked(tmp_path, monkeypatch):
+    import yaml
+
+    data = yaml.safe_load((remedies.HERE / "remedies.yaml").read_text(encoding="utf-8"))
+    del data["states"]["GA"]
+    fewer = tmp_path / "remedies.yaml"
+    fewer.write_text(yaml.safe_dump(data), encoding="utf-8")
+    monkeypatch.setattr(remedies, "HERE", tmp_path)   # the bundled data, less Georgia
     db = tmp_path / "log.sqlite"
     assert run("track", "add", "records-request", "--county", "fulton", "--state", "GA", "--sent", "2026-10-01",
                db=db).exit_code == 0
