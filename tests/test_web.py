@@ -360,7 +360,7 @@ def test_language_switch_on_the_preview_keeps_the_answers(client):
     body = page.get_data(as_text=True)
     switch = re.search(r'<nav class="language".*?</nav>', body, re.S).group(0)
     assert 'name="lang" value="en"' in switch and 'name="signer" value="Ana Pérez"' in switch
-    assert "Fírmela y envíela a la oficina de FOIA de ICE" in text(page)  # what happens next, in Spanish
+    assert "Fírmela y preséntela por el portal de FOIA del DHS" in text(page)  # what happens next, in Spanish
     assert 'lang="en" aria-label="Vista previa del documento"' in body  # the document stays English
 
 

@@ -223,7 +223,7 @@ def test_interview_in_spanish_with_the_mouse(server, spanish):
     driver.find_element(By.CSS_SELECTOR, "form[action='/preview'] button[type=submit]").click()
 
     wait(driver, lambda d: heading(d) == "Revisar y descargar")
-    assert "Qué pasa después" in page_text(driver) and "Fírmela y envíela a la oficina de FOIA de ICE" in page_text(driver)
+    assert "Qué pasa después" in page_text(driver) and "Fírmela y preséntela por el portal de FOIA del DHS" in page_text(driver)
     shoot(driver, "4-preview-es")
     driver.find_element(By.CSS_SELECTOR, "nav.language button").click()  # switch language on a posted page
     wait(driver, lambda d: heading(d) == "Check and download")

@@ -16,24 +16,26 @@ import toolkit
 #: kind name -> (what the document asks, what happens next)
 KIND_TEXTS: Dict[str, Tuple[Any, Any]] = {
     "letter": (
-        _l("A formal letter from your county or city to the state identification bureau and to ICE, "
-           "saying that it does not want to take part in Secure Communities: booking fingerprints should "
-           "not be forwarded to the Department of Homeland Security."),
+        _l("A formal letter from your county or city to the state identification bureau and to ICE, with a "
+           "copy to the FBI: it puts on record the county's objection to the use of booking fingerprints for "
+           "immigration enforcement, asks each office for what it can do, and says what the county decides "
+           "itself under its state's law. It does not claim that the county can stop the sharing."),
         _l("Print it on the office's letterhead, have it signed by the person named at the end, and send "
            "it to both addresses at the top. Keep a copy and note the date you sent it."),
     ),
     "resolution": (
-        _l("A resolution for the council or board to adopt: it states the reasons, opposes taking part in "
-           "Secure Communities, directs the opt-out letter and the records requests, and keeps local "
-           "resources out of civil immigration enforcement."),
+        _l("A resolution for the council or board to adopt: it recites the history and the reasons, states "
+           "the body's objection, directs the letter and the records requests, and, only where the state's "
+           "law allows it, keeps local resources out of civil immigration enforcement."),
         _l("Give it to the clerk to put on a meeting's agenda. If the body adopts it, the clerk fills in "
            "the number, the vote and the date, and it is signed."),
     ),
     "foia": (
         _l("A request under the federal Freedom of Information Act to ICE's FOIA office, for the records on "
            "how Secure Communities has worked in your place. It asks for a fee waiver and for electronic copies."),
-        _l("Sign it and send it to the ICE FOIA office (the address is at the top). The law gives the agency "
-           "20 working days to answer; the document states the date."),
+        _l("Sign it and file it through the DHS FOIA portal (www.dhs.gov/foia), which since January 22, 2026 "
+           "takes FOIA requests only electronically: paste its text into the form and keep the tracking "
+           "number. The law gives the agency 20 working days to answer; the document states the date."),
     ),
     "records-request": (
         _l("A request under your state's public-records law to the state identification bureau, for the "
