@@ -137,6 +137,14 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
             " use the other documents",
             jurisdiction=j.id, field=f"states.{j.state_code}.own_bureau", path=j.path, line=j.line)
     laws = law.state_laws(j.state_code, date)
+    decided = kind.decide(laws)  # state law refuses this kind, or calls for its lawful alternative
+    if decided and decided[0].then == "refuse":
+        raise DataError(kind.refusal(decided[1], record.get("text_name") or j.name), jurisdiction=j.id,
+                        field=f"law.{j.state_code}.{decided[1][0].id}", path=decided[1][0].path, line=decided[1][0].line)
+    if decided:
+        cautions.append(Problem(kind.alternative_note(decided[1]), decided[1][0].path, decided[1][0].line, None, j.id,
+                                f"law.{j.state_code}.{decided[1][0].id}", "law"))
+    extra = {name: provide(j, date, laws, fields, cautions) for name, provide in kind.reads}
     requiring = [entry for entry in laws if entry.requires]
     if kind.policy:
         cautions.extend(entry.caution() for entry in requiring)
@@ -185,7 +193,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
                                   sender["email"], sender["phone"]]
     values = {
         "signer": fields.get("signer") or signer.get("name"),
-        "signer_title": fields.get("signer_title") or signer.get("title") or officers.signature(kind.signer),
+        "signer_title": fields.get("signer_title") or signer.get("title") or (
+            extra[kind.signer]["signature"] if kind.signer in extra else officers.signature(kind.signer)),
         "requester": fields.get("requester") or the_formal,
         "reply_to": fields.get("contact") or (", ".join(str(part) for part in reply if part) if any(
             reply[i] for i in (0, 2, 3, 4)) else None),
@@ -217,6 +226,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "agreement_banned": any(entry.rule("agreement_287g") == "banned" for entry in laws),
         "detainers_judicial_only": any(entry.rule("detainers") == "judicial_only" for entry in laws),
         "levers": levers(laws),
+        "alternative": [law_view(entry) for entry in decided[1]] if decided else [],
     }
     def wrap(data, name):
         return Record(data, name, j.id, j.path, j.line, cautions)
@@ -246,6 +256,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "law": wrap(state_law, "law"),
         "officers": wrap(dict(officers), "officers"),
         "reasons": [wrap(r, f"reasons[{i}]") for i, r in enumerate(reasons)],
+        **{name: wrap(dict(value), name) for name, value in extra.items()},
     }
 
 

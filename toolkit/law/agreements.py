@@ -1,0 +1,455 @@
+"""Which local agencies hold a 287(g) agreement with ICE, of which model and since when; what each
+model's termination clause says; and which ICE field office a notice goes to.
+
+All of it is data (``agreements.yaml`` beside this module, made by ``scripts/import_287g.py`` from
+ICE's participating-agencies list and the signed agreements ICE publishes), each row with its source
+and ``verified``. Nothing here renders or knows about documents; :func:`view` is what a document
+kind's template reads (see ``reads`` in :mod:`toolkit.documents`)::
+
+    agreements = Agreements.bundled()
+    agreements.held_by("24021", dt.date(2026, 11, 25))   # Frederick County, MD: its sheriff's JEM agreement
+    agreements.clauses["WSO"].notice_days                  # 90: a WSO agreement ends 90 days after ICE gets the notice
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from ..data.yamlsource import load_file
+from ..errors import DataError, Problem
+
+HERE = Path(__file__).resolve().parent
+
+#: The 287(g) models ICE offers, by the code its list uses.
+MODELS: Dict[str, str] = {
+    "JEM": "Jail Enforcement Model",
+    "WSO": "Warrant Service Officer model",
+    "TFM": "Task Force Model",
+}
+#: What a jurisdiction can do about an agreement: end one it holds, not renew one at the end of its
+#: term, or not enter one.
+ACTIONS = ("end", "not-renew", "not-enter")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The termination clause of one model's current agreement (the template ICE signs)."""
+
+    model: str
+    section: str
+    heading: str
+    text: str
+    #: days between ICE's receipt of the agency's notice and the end of the agreement (0: on the notice)
+    notice_days: int
+    #: to whom the agency's notice goes, in the clause's words ("the local Field Office", "the FOD")
+    to: str
+    template: str
+    source: str
+    verified: bool
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One local agency's 287(g) agreement(s), as ICE's list gives them."""
+
+    state: str
+    county: str
+    fips: Optional[str]
+    agency: str
+    models: Tuple[str, ...]
+    signed: Optional[dt.date]
+    signed_by_model: Tuple[Tuple[str, dt.date], ...]
+    moa_url: Tuple[Tuple[str, str], ...]
+    source: str
+    verified: bool
+    line: Optional[int] = None
+
+    @property
+    def head(self) -> str:
+        """The title of the officer who holds the agreement for the agency."""
+        return agency_head(self.agency)
+
+
+@dataclass(frozen=True)
+class FieldOffice:
+    """An ICE Enforcement and Removal Operations field office and the area it covers."""
+
+    name: str
+    address: Tuple[str, ...]
+    covers: str
+    counties: Tuple[str, ...]
+    source: str
+    verified: bool
+    line: Optional[int] = None
+
+
+def agency_head(agency: str) -> str:
+    """"Harris County Sheriff's Office" -> "Sheriff"; a jail or corrections department -> "Director"."""
+    lowered = agency.lower()
+    if "sheriff" in lowered:
+        return "Sheriff"
+    if "police" in lowered:
+        return "Chief of Police"
+    if "jail" in lowered or "detention" in lowered or "correction" in lowered:
+        return "Director"
+    return "Director"
+
+
+def _base(name: str) -> str:
+    """"Harris County" -> "harris"; "St. Mary's County" -> "st. mary's" (for matching a field office's list)."""
+    words = name.split()
+    while words and words[-1].lower() in ("county", "parish", "borough", "city", "municipality", "and"):
+        words.pop()
+    return " ".join(words).lower()
+
+
+def _date(value: Any) -> Optional[dt.date]:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _fips(value: Any) -> Optional[str]:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    return text.zfill(5) if text.isdigit() and len(text) <= 5 else None
+
+
+class Agreements:
+    """The agreements data, read from one YAML file and checked."""
+
+    def __init__(self, path: "str | Path") -> None:
+        self.path = str(path)
+        raw = load_file(self.path) or {}
+        self.problems: List[Problem] = []
+        self.as_of = _date(raw.get("as_of"))
+        if self.as_of is None:
+            raise DataError("the agreements data needs 'as_of', the date of ICE's list (YYYY-MM-DD)",
+                            path=self.path, line=getattr(raw, "line", None), field="as_of")
+        self.list_source = " ".join(str(raw.get("list_source") or "").split())
+        self.list_url = str(raw.get("list_url") or "https://www.ice.gov/287g")
+        self.clauses = self._clauses(raw.get("termination_clauses") or {})
+        self.field_offices = self._field_offices(raw.get("field_offices") or {})
+        self.rows = self._rows(raw.get("agreements") or [])
+        self._by_fips: Dict[str, List[Agreement]] = {}
+        for row in self.rows:
+            if row.fips:
+                self._by_fips.setdefault(row.fips, []).append(row)
+
+    @staticmethod
+    @lru_cache(maxsize=1)
+    def bundled() -> "Agreements":
+        """The data toolkit ships with (read once; the objects are immutable)."""
+        return Agreements(HERE / "agreements.yaml")
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def _fail(self, message: str, line: Optional[int], field: Optional[str] = None):
+        raise DataError(message, path=self.path, line=line, field=field)
+
+    def _clauses(self, raw: Mapping[str, Any]) -> Dict[str, Clause]:
+        out = {}
+        for model, item in raw.items():
+            line = getattr(item, "line", None)
+            if model not in MODELS:
+                self._fail(f"unknown 287(g) model '{model}'; known: {', '.join(MODELS)}", line, "termination_clauses")
+            for key in ("section", "text", "source", "to"):
+                if not item.get(key):
+                    self._fail(f"a termination clause needs '{key}'", line, key)
+            days = item.get("notice_days")
+            if not isinstance(days, int) or days < 0:
+                self._fail("notice_days must be a whole number of days (0: the agreement ends on the notice)", line,
+                           "notice_days")
+            clause = Clause(model, str(item["section"]), " ".join(str(item.get("heading") or "").split()),
+                            " ".join(str(item["text"]).split()), days, str(item["to"]),
+                            str(item.get("template") or ""), " ".join(str(item["source"]).split()),
+                            item.get("verified") is True, line)
+            if not clause.verified:
+                self.problems.append(self._unverified(line, f"agreements.termination_clauses.{model}"))
+            out[model] = clause
+        return out
+
+    def _field_offices(self, raw: Mapping[str, Any]) -> Dict[str, Tuple[FieldOffice, ...]]:
+        out = {}
+        for state, items in raw.items():
+            offices = []
+            for item in items or []:
+                line = getattr(item, "line", None)
+                for key in ("name", "address", "source"):
+                    if not item.get(key):
+                        self._fail(f"a field office needs '{key}'", line, key)
+                offices.append(FieldOffice(
+                    str(item["name"]), tuple(str(a) for a in item["address"]), " ".join(str(item.get("covers") or "").split()),
+                    tuple(str(c) for c in item.get("counties") or ()), " ".join(str(item["source"]).split()),
+                    item.get("verified") is True, line))
+            out[str(state)] = tuple(offices)
+        return out
+
+    def _rows(self, raw: Sequence[Any]) -> Tuple[Agreement, ...]:
+        rows = []
+        for item in raw:
+            line = getattr(item, "line", None)
+            for key in ("state", "agency", "models", "source"):
+                if not item.get(key):
+                    self._fail(f"an agreement needs '{key}'", line, key)
+            models = tuple(str(m) for m in item["models"])
+            bad = [m for m in models if m not in MODELS]
+            if bad:
+                self._fail(f"unknown 287(g) model '{bad[0]}'; known: {', '.join(MODELS)}", line, "models")
+            by_model = item.get("signed_by_model") or {}
+            rows.append(Agreement(
+                state=str(item["state"]), county=str(item.get("county") or ""), fips=_fips(item.get("fips")),
+                agency=" ".join(str(item["agency"]).split()), models=models, signed=_date(item.get("signed")),
+                signed_by_model=tuple((str(m), d) for m, d in ((m, _date(v)) for m, v in by_model.items()) if d),
+                moa_url=tuple((str(m), str(u)) for m, u in (item.get("moa_url") or {}).items()),
+                source=" ".join(str(item["source"]).split()), verified=item.get("verified") is True, line=line))
+        return tuple(rows)
+
+    def _unverified(self, line: Optional[int], field: str) -> Problem:
+        return Problem("marked 'verified: false': check it against an official source", self.path, line, None, None,
+                       field, "warning")
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def held_by(self, fips: Optional[str], date: dt.date) -> List[Agreement]:
+        """The agreements ICE's list shows for agencies of the county with this FIPS code, signed on
+        or before ``date`` (a row without a date counts from the list's date)."""
+        if not fips:
+            return []
+        return [row for row in self._by_fips.get(fips, []) if (row.signed or self.as_of) <= date]
+
+    def field_office(self, state: str, county: str) -> Tuple[Optional[FieldOffice], bool]:
+        """The field office that covers ``county`` in ``state``, and whether that is certain (one office
+        for the state, or one that names the county)."""
+        offices = self.field_offices.get(state, ())
+        if len(offices) == 1:
+            return offices[0], True
+        base = _base(county)
+        named = [o for o in offices if base and any(_base(c) == base for c in o.counties)]
+        if len(named) == 1:
+            return named[0], True
+        return (offices[0] if offices else None), False
+
+
+__all__ = ["Agreements", "Agreement", "Clause", "FieldOffice", "MODELS", "ACTIONS", "agency_head"]
+
+
+# --- what a document reads ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def facts() -> Mapping[str, Any]:
+    """The federal facts the documents recite (``enforcement.yaml``): section 287(g), each model's
+    delegation, the detainer form and warrant, the court decisions. A block marked ``verified: false``
+    carries the caution a document that reads it repeats."""
+    path = str(HERE / "enforcement.yaml")
+    raw = load_file(path) or {}
+
+    def mark(node: Any, name: str) -> None:
+        if isinstance(node, dict):
+            if node.get("verified") is False:
+                node.caution = Problem("marked 'verified: false': check it against an official source", path,  # type: ignore[attr-defined]
+                                       getattr(node, "line", None), None, None, name, "warning")
+            for key, value in node.items():
+                mark(value, f"{name}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                mark(value, f"{name}[{i}]")
+
+    mark(raw, "enforcement")
+    return raw
+
+
+def operative(text: str) -> str:
+    """The sentences of a termination clause about the agency's own notice ("... by the LEA ...")."""
+    sentences = re.split(r"(?<=[.])\s+(?=[A-Z])", text)
+    return " ".join(s for s in sentences if "by the LEA" in s) or text
+
+def _problem(message: str, path: Optional[str], line: Optional[int], jurisdiction: Optional[str], field: str) -> Problem:
+    return Problem(message, path, line, None, jurisdiction, field, "warning")
+
+
+def _template_date(template: str) -> Optional[dt.date]:
+    """"Revised 02/15/2025" -> 2025-02-15."""
+    found = re.search(r"(\d{1,2})/(\d{1,2})/(\d{2,4})", template)
+    if not found:
+        return None
+    month, day, year = (int(x) for x in found.groups())
+    return dt.date(year + 2000 if year < 100 else year, month, day)
+
+
+def default_agency(j: Any) -> Tuple[str, str]:
+    """The agency that would hold an agreement for ``j``, and its head, where ICE's list names none:
+    the county's sheriff's office; a city's police department; D.C.'s Department of Corrections."""
+    if j.state_code == "DC" and j.kind != "county":
+        return "District of Columbia Department of Corrections", "Director"
+    if j.is_city and not j.is_county_equivalent:
+        return f"{j.name} Police Department", "Chief of Police"
+    name = j.record.get("formal_name") or j.name
+    if name.startswith("County of "):
+        name = f"{name[len('County of '):]} County"
+    return f"{name} Sheriff's Office", "Sheriff"
+
+
+def _models(text: str, field: str, jurisdiction: str) -> Tuple[str, ...]:
+    models = tuple(dict.fromkeys(m.strip().upper() for m in text.replace("/", ",").split(",") if m.strip()))
+    bad = [m for m in models if m not in MODELS]
+    if bad or not models:
+        raise DataError(f"'{text}' is not a 287(g) model; give JEM, WSO or TFM (several separated by commas)",
+                        field=field, jurisdiction=jurisdiction)
+    return models
+
+
+def view(j: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str], cautions: List[Problem]
+         ) -> Dict[str, Any]:
+    """What a 287(g) or detainer document reads about ``j`` on ``date``: the agreements ICE's list shows
+    for its agencies, the one the document is about (``agency``), what the document does about it
+    (``action``: end, not-renew, not-enter), each model's termination clause, the ICE field office the
+    notice goes to, and the state laws on agreements. Facts to check are added to ``cautions``."""
+    data = Agreements.bundled()
+    rows = data.held_by(j.fips, date)
+    fallback, fallback_head = default_agency(j)
+    agency = fields.get("agency") or (rows[0].agency if rows else fallback)
+    chosen = [r for r in rows if r.agency.lower() == agency.lower()]
+    given = fields.get("agreement_model")
+    signed_given = fields.get("agreement_signed")
+    signed: Optional[dt.date] = None
+    if signed_given:
+        signed = _date(signed_given)
+        if signed is None or signed > date:
+            raise DataError(f"'{signed_given}' is not a date (YYYY-MM-DD) on or before the document's date",
+                            field="agreement_signed", jurisdiction=j.id)
+    models: List[Dict[str, Any]] = []
+    if given:
+        for code in _models(given, "agreement_model", j.id):
+            models.append({"code": code, "signed": signed, "moa_url": None, "source": "given with the document"})
+    else:
+        for row in chosen:
+            by_model, urls = dict(row.signed_by_model), dict(row.moa_url)
+            for code in row.models:
+                models.append({"code": code, "signed": by_model.get(code) or row.signed, "moa_url": urls.get(code),
+                               "source": row.source})
+            if not row.verified:
+                cautions.append(_problem(f"the 287(g) agreement of the {row.agency} is marked 'verified: false':"
+                                         " check it on ICE's list", data.path, row.line, j.id, "agreements"))
+    held = bool(models)
+    action = fields.get("agreement_action") or ("end" if held else "not-enter")
+    if action not in ACTIONS:
+        raise DataError(f"'{action}' is not one of {', '.join(ACTIONS)}", field="agreement_action", jurisdiction=j.id)
+    if action != "not-enter" and not held:
+        raise DataError(
+            f"ICE's list of {data.as_of:%B} {data.as_of.day}, {data.as_of.year} in the data shows no 287(g) agreement"
+            f" for the {agency}, so there is nothing to {action.replace('-', ' ')}; if it holds one, give its model in"
+            " the field 'agreement_model' (and its date in 'agreement_signed'), or choose 'not-enter'",
+            field="agreement_action", jurisdiction=j.id)
+    for model in models:
+        clause = data.clauses.get(model["code"])
+        if clause is None:
+            raise DataError(f"the data has no termination clause for the {MODELS[model['code']]}",
+                            path=data.path, field=f"termination_clauses.{model['code']}")
+        since = _template_date(clause.template)
+        model.update(name=MODELS[model["code"]], operative=operative(clause.text), section=clause.section, heading=clause.heading,
+                     text=clause.text, notice_days=clause.notice_days, to=clause.to, template=clause.template,
+                     template_date=since, clause_source=clause.source,
+                     older=bool(model["signed"] and since and model["signed"] < since))
+        if model["older"] and action != "not-enter":
+            cautions.append(_problem(
+                f"the {agency}'s {model['code']} agreement was signed on {model['signed']:%B} {model['signed'].day},"
+                f" {model['signed'].year}, before ICE's current {model['code']} agreement ({clause.template}); the"
+                f" document quotes section {clause.section} of the current one: check the termination clause of the"
+                " signed agreement" + (f" ({model['moa_url']})" if model["moa_url"] else ""),
+                data.path, clause.line, j.id, f"termination_clauses.{model['code']}"))
+        if not clause.verified:
+            cautions.append(_problem("marked 'verified: false': check it against the signed agreement", data.path,
+                                     clause.line, j.id, f"termination_clauses.{model['code']}"))
+    if action != "not-enter" and (date - data.as_of).days > 30 and not given:
+        cautions.append(_problem(
+            f"the 287(g) agreements in the data are from ICE's list of {data.as_of:%B} {data.as_of.day},"
+            f" {data.as_of.year}: check ICE's current list ({data.list_url}) and the signed agreement for the"
+            f" {agency} before sending", data.path, None, j.id, "agreements.as_of"))
+    if action == "not-enter" and (date - data.as_of).days > 30 and not given:
+        cautions.append(_problem(
+            f"ICE's list of {data.as_of:%B} {data.as_of.day}, {data.as_of.year} in the data shows no 287(g) agreement"
+            f" for the {agency}, and ICE has signed hundreds since: check ICE's current list ({data.list_url});"
+            " if the agency holds one now, give its model in the field 'agreement_model'",
+            data.path, None, j.id, "agreements.as_of"))
+    county = j.record.get("text_name") or j.name
+    office, certain = data.field_office(j.state_code, j.name)
+    field_office: Optional[Dict[str, Any]] = None
+    block = j.state.get("ice_field_office")
+    if office is None and block:  # the state's field office in the jurisdictions data
+        field_office = {"name": block["name"], "address": ["Field Office Director, Enforcement and Removal Operations",
+                                                           "U.S. Immigration and Customs Enforcement",
+                                                           *block["address"]],
+                        "source": block.get("source"), "verified": block.get("verified") is not False}
+        if block.get("verified") is False:
+            cautions.append(getattr(block, "caution", None) or _problem(
+                "marked 'verified: false': check it against an official source", j.path, j.line, j.id,
+                f"states.{j.state_code}.ice_field_office"))
+    if office is not None:
+        field_office = {"name": office.name, "address": list(office.address), "source": office.source,
+                        "verified": office.verified}
+        if not office.verified:
+            cautions.append(_problem(f"the address of ICE's {office.name} is marked 'verified: false': check it on"
+                                     " https://www.ice.gov/contact/field-offices before sending", data.path,
+                                     office.line, j.id, f"field_offices.{j.state_code}"))
+        if not certain:
+            cautions.append(_problem(f"more than one ICE field office serves {j.state.get('name') or j.state_code};"
+                                     f" the document uses the {office.name}: check which one covers {county}",
+                                     data.path, office.line, j.id, f"field_offices.{j.state_code}"))
+    head = fields.get("agency_head") or (agency_head(agency) if (chosen or fields.get("agency")) else fallback_head)
+    if not (chosen or fields.get("agency")):
+        cautions.append(_problem(f"the data does not name the agency that would hold a 287(g) agreement or runs the"
+                                 f" jail for {county}; the document assumes the {agency}: check it",
+                                 j.path, j.line, j.id, "agency"))
+    office_of = re.match(r"(.+?) Sheriff['’]s (?:Office|Department)$", agency)
+    signature = f"Sheriff, {office_of.group(1)}" if head == "Sheriff" and office_of else f"{head}, {agency}"
+
+    def law_words(entry: Any) -> Dict[str, Any]:
+        return {"title": entry.title, "citation": entry.citation, "effect": entry.effect, "id": entry.id}
+
+    ninety = max([m["notice_days"] for m in models] or [0])
+    instrument = fields.get("instrument") or "resolution"
+    if instrument not in ("ordinance", "resolution"):
+        raise DataError(f"'{instrument}' is not 'ordinance' or 'resolution'", field="instrument", jurisdiction=j.id)
+    known = facts()
+    return {
+        "facts": known,
+        "model_facts": [{"code": code, "name": name, "text": (known.get("models") or {}).get(code, {}).get("text")}
+                        for code, name in MODELS.items()],
+        "instrument": instrument,
+        "held": held,
+        "action": action,
+        "agency": agency,
+        "head": head,
+        "signature": signature,
+        "models": models,
+        "model_names": [m["name"] for m in models],
+        "notice_days": ninety,
+        "effective_after": date + dt.timedelta(days=ninety) if ninety else None,
+        "others": [{"agency": r.agency, "head": r.head, "models": [MODELS[m] for m in r.models], "signed": r.signed}
+                   for r in rows if r.agency.lower() != agency.lower()],
+        "all": [{"agency": r.agency, "head": r.head, "models": [MODELS[m] for m in r.models], "signed": r.signed,
+                 "codes": list(r.models)} for r in rows],
+        "field_office": field_office,
+        "list_date": data.as_of,
+        "list_url": data.list_url,
+        "banned_by": [law_words(e) for e in laws if e.rule("agreement_287g") == "banned"],
+        "conditioned_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("approval_needed", "conditioned")],
+        "required_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("required", "must_apply")],
+        "address_lines": [p.strip() for p in (fields.get("address") or "").split(";") if p.strip()],
+        "county": county,
+    }
