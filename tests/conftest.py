@@ -36,6 +36,9 @@ def words(text: str) -> list:
     """Words for comparing the two formats: fill-in lines, list numbers and page footers dropped."""
     text = re.sub(r"Page \d+ of \d+", " ", text)
     text = re.sub(r"_+", " ", text)
+    # pdftotext joins a word hyphenated at a line's end without its hyphen ("criminal-|history" ->
+    # "criminalhistory"), so hyphens are compared out of both formats
+    text = re.sub(r"[-\u2010\u2011]", "", text)
     return [w for w in text.split() if not re.fullmatch(r"\d+\.|•", w)]
 
 

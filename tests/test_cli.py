@@ -58,7 +58,7 @@ def test_list_json_and_csv():
 def test_show_includes_inherited_state_facts_and_sources():
     result = invoke("show", "arlington", "--format", "json")
     record = json.loads(result.output)
-    assert record["inherited from state"]["sib"]["name"] == "Virginia State Police"
+    assert record["inherited from state"]["sib"]["name"] == "Virginia Department of State Police"
     assert record["resolution"]["source"]
 
 
@@ -73,9 +73,47 @@ def test_check_bundled_ok_and_broken_file_lists_every_problem(write_yaml):
 
 
 def test_version_and_help():
-    assert toolkit.__version__ in invoke("--version").output
-    for command in ("letter", "resolution", "foia", "records-request", "list", "show", "check"):
-        assert "--help" in invoke(command, "--help").output or "Usage" in invoke(command, "--help").output
+    assert invoke("--version").output.strip() == f"toolkit, version {toolkit.__version__}"
+    for command in ("letter", "resolution", "foia", "records-request", "bulk", "list", "show", "check"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and f"Usage: main {command} [OPTIONS]" in result.output, result.output
+    for name, kind in toolkit.DOCUMENTS.items():  # each document command is described by its catalogue entry
+        assert kind.summary.split()[-1] in " ".join(invoke(name, "--help").output.split())
+    assert "federal FOIA request" in invoke("foia", "--help").output  # not "foia request"
+
+
+def test_a_place_as_people_type_it(tmp_path):
+    for place in ("santa-clara", "Santa Clara County, CA", "santa clara ca", "06085"):
+        result = invoke("letter", place, "--format", "docx", "--out", str(tmp_path), "--date", DATE)
+        assert result.exit_code == 0 and "santa-clara-letter.docx" in result.output, (place, result.output)
+
+
+def test_a_city_and_a_county_of_one_name_are_refused_with_both_ids(tmp_path):
+    result = CliRunner().invoke(main, ["letter", "baltimore", "--out", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "baltimore-md" in result.output and "baltimore-city-md" in result.output
+    assert "--county" in result.output and "--city" in result.output
+    assert not any(tmp_path.iterdir())
+    result = invoke("letter", "--city", "baltimore", "--format", "docx", "--out", str(tmp_path), "--date", DATE)
+    assert result.exit_code == 0 and "baltimore-city-md-letter.docx" in result.output
+    result = invoke("letter", "--county", "baltimore", "--format", "docx", "--out", str(tmp_path), "--date", DATE)
+    assert result.exit_code == 0 and "baltimore-md-letter.docx" in result.output
+
+
+def test_two_places_at_once_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["letter", "santa-clara", "--county", "arlington", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "name one place" in result.output
+
+
+def test_errors_name_the_flag_that_settles_them(tmp_path):
+    result = CliRunner().invoke(main, ["letter", "santa-clara", "--set", "signer= ", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "--set signer=VALUE" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["letter", "santa-clara", "--templates", str(tmp_path / "none"), "--out",
+                                       str(tmp_path)])
+    assert result.exit_code == 1 and "--templates" in result.output
+    result = CliRunner().invoke(main, ["letter", "santa-clara", "--date", "23/11/2026", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "--date YYYY-MM-DD" in result.output
+    assert not any(tmp_path.iterdir())
 
 
 def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
@@ -84,6 +122,7 @@ def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "juneau-city-and-borough-ak-letter.docx").is_file()
     assert "before sending:" in result.output and "field 'states.AK.sib'" in result.output
+    assert "jurisdictions.yaml:" in result.output  # the file and line of the fact to check
     from test_data import CHECKED
 
     checked = tmp_path / "checked.yaml"

@@ -93,7 +93,7 @@ def test_ambiguous_name_lists_candidates_and_states():
     with pytest.raises(UnknownJurisdiction) as info:
         toolkit.find_jurisdiction("washington", kind="county")
     assert len(info.value.candidates) >= 30 and "washington-or" in info.value.candidates
-    assert "--state" in str(info.value)
+    assert "OR" in info.value.states and "give the state" in str(info.value)  # the library names no flag
 
 
 def test_near_miss_suggests_closest_ids():
@@ -124,6 +124,7 @@ CHECKED = SPRINGFIELD + """\
         county_body: {title: County Board, source: x}
     federal:
       fbi_cjis: {name: FBI, division: CJIS, address: ["1000 Custer Hollow Road", "Clarksburg, WV 26306"], source: x}
+      ice: {name: ICE, address: ["500 12th Street SW", "Washington, DC 20536"], source: x}
 """
 
 

@@ -1,4 +1,9 @@
-"""The ``toolkit`` command: a thin layer over the library (parse, call, print, exit codes)."""
+"""The ``toolkit`` command: a thin layer over the public API (parse, call, print, exit codes).
+
+It imports only what ``toolkit`` exports. :func:`explain` is the one place where a library error
+becomes a command-line message: the library speaks of data, fields and files, and this says which
+flag (``--set``, ``--data``, ``--state`` ...) to use; :func:`run` turns it into exit code 1.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,60 @@ import csv
 import io
 import json
 import sys
-import warnings
-from typing import Dict, Tuple
+from typing import Dict, Optional, Tuple
 
 import click
 
-from . import __version__, api
-from .data.lookup import find
-from .documents import DOCUMENTS, FIELDS
-from .errors import DataError, ToolkitError, UnverifiedFactWarning
-from .render import FORMATS
+import toolkit
+from toolkit import DOCUMENTS, FIELDS, DataError, ToolkitError, UnknownJurisdiction
+
+FORMATS = ("docx", "pdf")
+#: exit codes: a ToolkitError, a usage error (click's own), Ctrl-C
+EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+#: the flag that gives each input of a library call
+FLAGS = {"data": "--data FILE", "templates": "--templates DIR", "out": "--out DIR", "date": "--date YYYY-MM-DD",
+         "format": "--format docx|pdf", "document": "the command name"}
+
+
+def _set_key(exc: ToolkitError) -> Optional[str]:
+    """The ``--set`` key an error is about, if it is about a field one can give."""
+    field = exc.field or ""
+    if field.startswith("fields."):
+        field = field[len("fields."):]
+    if field in FIELDS and (exc.input == "fields" or isinstance(exc, DataError)):
+        return field
+    return None
+
+
+def explain(exc: ToolkitError) -> str:
+    """A library error as one line for the command line, with the flag that settles it."""
+    hint = exc.hint
+    if isinstance(exc, UnknownJurisdiction):
+        if exc.candidates:
+            if len(exc.states) > 1:
+                hint = f"add --state, e.g. --state {exc.states[0]}"
+            elif len(exc.kinds) > 1:
+                hint = "say which with --county NAME or --city NAME, or give one of the ids"
+            else:
+                hint = "give one of the ids"
+        elif not exc.suggestions:
+            hint = "run 'toolkit list' to see the ids"
+    elif _set_key(exc):
+        key = _set_key(exc)
+        hint = (f"{hint}; " if hint else "") + f"on the command line: --set {key}=VALUE"
+    elif exc.input in FLAGS and exc.input not in ("document",):
+        hint = (f"{hint}; " if hint else "") + f"see {FLAGS[exc.input]}"
+    text = exc.describe(hint)
+    if isinstance(exc, DataError) and exc.more:
+        text += "; 'toolkit check' lists them all"
+    return text
 
 
 class Abort(click.ClickException):
-    """A ToolkitError shown as one line, exit code 1."""
+    """A ToolkitError shown as one line."""
+
+    exit_code = EXIT_ERROR
 
     def show(self, file=None) -> None:
         click.echo(f"Error: {self.message}", err=True)
@@ -32,7 +77,7 @@ def run(ctx: click.Context, fn, *args, **kwargs):
     except ToolkitError as exc:
         if ctx.find_root().params.get("debug"):
             raise
-        raise Abort(str(exc)) from None
+        raise Abort(explain(exc)) from None
 
 
 def parse_sets(values: Tuple[str, ...]) -> Dict[str, str]:
@@ -54,20 +99,21 @@ def parse_formats(value: str) -> Tuple[str, ...]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="toolkit")
+@click.version_option(toolkit.__version__, "--version", prog_name="toolkit")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 def main(debug: bool) -> None:
     """Make the documents a county or city needs to opt out of Secure Communities: the opt-out
     letter, a resolution, a federal FOIA request and a state records request, as DOCX and PDF.
 
-    Start with:  toolkit letter --county santa-clara
+    Start with:  toolkit letter santa-clara
     """
 
 
 def selector_options(fn):
     for option in reversed([
-        click.option("--county", metavar="NAME", help="County by id or name, e.g. santa-clara or 'Santa Clara County'."),
-        click.option("--city", metavar="NAME", help="City by id or name."),
+        click.argument("place", required=False),
+        click.option("--county", metavar="NAME", help="County by id or name, e.g. santa-clara or 'Santa Clara County, CA'."),
+        click.option("--city", metavar="NAME", help="City by id or name, e.g. baltimore."),
         click.option("--jurisdiction", "jurisdiction_id", metavar="ID", help="Any jurisdiction by id (see 'toolkit list')."),
         click.option("--state", metavar="XX", help="Two-letter state code, to settle a name several states share."),
         click.option("--data", type=click.Path(dir_okay=False), help="Use this YAML data file instead of the bundled one."),
@@ -76,20 +122,26 @@ def selector_options(fn):
     return fn
 
 
-def pick(ctx, county, city, jurisdiction_id, state, data):
-    given = [(k, v) for k, v in (("county", county), ("city", city), (None, jurisdiction_id)) if v]
+def pick(ctx, tk: "toolkit.Toolkit", place, county, city, jurisdiction_id, state):
+    given = [(k, v) for k, v in (("county", county), ("city", city), (None, jurisdiction_id), (None, place)) if v]
     if len(given) != 1:
-        raise click.UsageError("name one jurisdiction: --county NAME, --city NAME or --jurisdiction ID")
+        raise click.UsageError("name one place: toolkit COMMAND NAME (an id, a name, 'Name, ST' or a FIPS code),"
+                               " or --county NAME, --city NAME or --jurisdiction ID")
     kind, query = given[0]
-    dataset = run(ctx, api.load_jurisdictions, data)
-    return run(ctx, find, dataset, query, kind=kind, state=state)
+    return run(ctx, tk.find_jurisdiction, query, kind=kind, state=state)
+
+
+def _lower_first(text: str) -> str:
+    """"Federal FOIA request" -> "federal FOIA request" (acronyms stay capitals)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 def document_command(name: str):
     kind = DOCUMENTS[name]
 
-    @main.command(name, help=f"Write the {kind.title.lower()}: {kind.summary}.\n\n"
-                             f"Example: toolkit {name} --county santa-clara --set signer=\"Jane Doe\"")
+    @main.command(name, help=f"Write the {_lower_first(kind.title)}: {kind.summary}.\n\n"
+                             f"PLACE is an id, a name ('Santa Clara County, CA'), or a 5-digit FIPS code.\n\n"
+                             f"Example: toolkit {name} santa-clara --set signer=\"Jane Doe\"")
     @selector_options
     @click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="docx|pdf|docx,pdf",
                   help="Which formats to write.")
@@ -99,16 +151,15 @@ def document_command(name: str):
                   help="Fill in a field, e.g. signer=\"Jane Doe\"; repeatable. Keys: " + ", ".join(FIELDS) + ".")
     @click.option("--templates", type=click.Path(file_okay=False), help="Folder of your own templates (override ours by name).")
     @click.pass_context
-    def command(ctx, county, city, jurisdiction_id, state, data, formats, out, date, sets, templates):
-        j = pick(ctx, county, city, jurisdiction_id, state, data)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", UnverifiedFactWarning)
-            paths = run(ctx, api.write, name, j, formats=parse_formats(formats), out=out, data=data, date=date,
-                        templates=templates, **parse_sets(sets))
-        for path in paths:
+    def command(ctx, place, county, city, jurisdiction_id, state, data, formats, out, date, sets, templates):
+        chosen = parse_formats(formats)
+        tk = toolkit.Toolkit(data=data, templates=templates)
+        j = pick(ctx, tk, place, county, city, jurisdiction_id, state)
+        doc = run(ctx, tk.compose, name, j, date=date, **parse_sets(sets))
+        for path in run(ctx, doc.write, out, chosen):
             click.echo(str(path))
-        for warning in caught:
-            click.echo(str(warning.message), err=True)
+        for caution in doc.cautions:
+            click.echo(f"before sending: {caution}", err=True)
 
     return command
 
@@ -142,9 +193,6 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
 
     Example: toolkit bulk --out campaign --state VA --state MD --zip
     """
-    from .campaign import bulk
-    from .render.pdf import fast_subsetting
-
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -160,11 +208,11 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
 
     documents_list = [d.strip() for d in documents.split(",") if d.strip()]
     formats_list = parse_formats(formats)
-    if "pdf" in formats_list and not fast_subsetting():
+    if "pdf" in formats_list and not toolkit.fast_pdf():
         click.echo("note: the HarfBuzz-subset library is missing, so each PDF takes about 3x longer;"
                    " install it (Debian/Ubuntu: apt-get install libharfbuzz-subset0)", err=True)
     try:
-        result = run(ctx, bulk, out, states=states, kinds=kinds, ids=ids, from_file=from_file,
+        result = run(ctx, toolkit.bulk, out, states=states, kinds=kinds, ids=ids, from_file=from_file,
                      documents=documents_list, formats=formats_list, date=date, fields=parse_sets(sets),
                      data=data, templates=templates, jobs=jobs, shard=shard, make_zip=make_zip, force=force,
                      progress=progress)
@@ -172,7 +220,7 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
         if bar is not None:
             bar.close()
         click.echo(f"interrupted: {exc}; run the same command again to resume", err=True)
-        ctx.exit(130)
+        ctx.exit(EXIT_INTERRUPTED)
     if bar is not None:
         bar.close()
     click.echo(result.summary())
@@ -180,7 +228,7 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
         if row["status"] == "failed":
             click.echo(f"failed: {row['jurisdiction']} {row['document']} {row['format']}: {row['error']}", err=True)
     if not result.ok:
-        ctx.exit(1)
+        ctx.exit(EXIT_ERROR)
 
 
 @main.command("list")
@@ -191,7 +239,7 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
 @click.pass_context
 def list_command(ctx, state, kind, fmt, data):
     """List the jurisdictions: id, name, state, kind, FIPS code."""
-    dataset = run(ctx, api.load_jurisdictions, data)
+    dataset = run(ctx, toolkit.load_jurisdictions, data)
     rows = [
         {"id": j.id, "name": j.name, "state": j.state_code, "kind": j.kind, "fips": j.fips or ""}
         for j in dataset
@@ -220,8 +268,7 @@ def list_command(ctx, state, kind, fmt, data):
 @click.pass_context
 def show_command(ctx, jurisdiction_id, state, fmt, data):
     """Show one jurisdiction's merged record, with the state facts it inherits and their sources."""
-    dataset = run(ctx, api.load_jurisdictions, data)
-    j = run(ctx, find, dataset, jurisdiction_id, state=state)
+    j = run(ctx, toolkit.find_jurisdiction, jurisdiction_id, state=state, data=data)
     record = j.merged()
     if fmt == "json":
         click.echo(json.dumps(record, indent=2, ensure_ascii=False, default=str))
@@ -247,23 +294,23 @@ def check_command(ctx, data, warnings):
     """Check a data file: schema, unknown keys, duplicate ids, facts without a source. Lists every
     problem with its file:line; exits 1 if there is any."""
     try:
-        dataset = api.load_jurisdictions(data)
+        dataset = toolkit.load_jurisdictions(data)
         problems = dataset.problems
     except DataError as exc:
         if ctx.find_root().params.get("debug"):
             raise
         problems = exc.problems
     except ToolkitError as exc:
-        raise Abort(str(exc)) from None
+        raise Abort(explain(exc)) from None
     errors = [p for p in problems if p.severity != "warning"]
     for p in problems:
         if p.severity != "warning" or warnings:
             label = "warning" if p.severity == "warning" else "error"
             click.echo(f"{label}: {p}", err=p.severity != "warning")
-    shown = data or str(api.DEFAULT_DATA)
+    shown = data or str(toolkit.DEFAULT_DATA)
     if errors:
         click.echo(f"{shown}: {len(errors)} problem(s) to fix", err=True)
-        ctx.exit(1)
+        ctx.exit(EXIT_ERROR)
     unverified = len(problems) - len(errors)
     click.echo(f"{shown}: OK ({unverified} fact(s) marked unverified)")
 

@@ -4,6 +4,7 @@ the ``--set`` fields, with the defaults a real office would use."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
 from typing import Any, Dict, List, Mapping, Optional
 
 from .data.dataset import Dataset, Jurisdiction
@@ -28,14 +29,14 @@ def check_fields(fields: Mapping[str, Any]) -> Dict[str, str]:
 
             close = difflib.get_close_matches(key, list(FIELDS), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise DataError(f"unknown field '{key}' for --set; {hint}known: {', '.join(FIELDS)}", field=key)
+            raise DataError(f"unknown field '{key}'; {hint}known: {', '.join(FIELDS)}", field=key, input="fields")
         text = "" if value is None else str(value)
         if not text.strip():
-            raise DataError("is empty; give a value (--set key=value)", field=key)
+            raise DataError("is empty; give the field a value", field=key, input="fields")
         bad = FORBIDDEN_CHARS.search(text)
         if bad:
             raise DataError(f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold",
-                            field=key)
+                            field=key, input="fields")
         out[key] = " ".join(text.split())
     return out
 
@@ -92,7 +93,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if reason and not fields.get("governing_body"):
         raise DataError(
             f"{j.name} has no county government ({reason.rstrip('.')}); documents must come from a body"
-            " that exists: add the town or city to a data file (kind: city), or pass --set governing_body=...",
+            " that exists: add the town or city to a data file (kind: city), or give the field governing_body",
             jurisdiction=j.id, field="governing_body", path=j.path, line=j.line,
         )
     is_city = j.is_city
@@ -102,13 +103,13 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if not title:
         raise DataError(
             "no governing body title for this jurisdiction or its state; add 'governing_body' to the"
-            " data or pass --set governing_body=...", jurisdiction=j.id, field="governing_body",
+            " data or give the field governing_body", jurisdiction=j.id, field="governing_body",
             path=j.path, line=j.line,
         )
     if record.get("verified") is False:
         cautions.append(Problem("this record is marked 'verified: false': check its facts against an official"
                                 " source", j.path, j.line, None, j.id, None, "warning"))
-    caution = getattr(county_body, "caution", None)  # set when the state's usual title is unverified
+    caution = dataset.unverified.get(f"states.{j.state_code}.county_body")  # the state's usual title
     if not (own_title or is_city) and caution is not None:
         cautions.append(caution)
     style = official_style(j.name)
@@ -122,7 +123,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     officers = officers_of(j, record, usual, fields, title, body, formal, cautions)
     if usual and usual.get("verified") is False and any(
             officers.origin.get(role) == "state" for role in ("presiding", "counsel", "clerk")):
-        cautions.append(getattr(usual, "caution", None) or Problem(
+        cautions.append(dataset.unverified.get(f"states.{j.state_code}.officers") or Problem(
             "marked 'verified: false': check it against an official source", None, None, None, None,
             f"states.{j.state_code}.officers", "warning"))
     law = Law.bundled()
@@ -144,7 +145,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     if decided:
         cautions.append(Problem(kind.alternative_note(decided[1]), decided[1][0].path, decided[1][0].line, None, j.id,
                                 f"law.{j.state_code}.{decided[1][0].id}", "law"))
-    extra = {name: provide(j, date, laws, fields, cautions) for name, provide in kind.reads}
+    extra = {name: provide(j, dataset, date, laws, fields, cautions) for name, provide in kind.reads}
     requiring = [entry for entry in laws if entry.requires]
     if kind.policy:
         cautions.extend(entry.caution() for entry in requiring)
@@ -183,9 +184,9 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "contact_name": fields.get("contact_name") or record.get("contact_name"),
     }
     if office and office.get("verified") is False and not (address and fields.get("office")):
-        cautions.append(Problem("the sender's office address is marked 'verified: false': check it against an"
-                                " official source", j.path, getattr(office, "line", j.line), None, j.id, "sender",
-                                "warning"))
+        cautions.append(dataset.unverified.get(f"{j.id}.sender") or Problem(
+            "marked 'verified: false': check it against an official source", j.path, j.line, None, j.id,
+            f"{j.id}.sender", "warning"))
     office_name: Optional[str] = sender["office"]
     if office_name and not sender["contact_name"] and not office_name.lower().startswith("the "):
         office_name = f"the {office_name}"
@@ -204,6 +205,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         **sender,
     }
     view["past_acts"] = past_acts(record, date)
+    reasons_from = f"{j.id}.reasons" if record.get("reasons") else "federal.reasons"
     reasons = [r for r in (record.get("reasons") or dataset.federal.get("reasons") or [])
                if not (r.get("unless") == "detainers_required" and any(
                    entry.rule("detainers") == "must_honor" for entry in laws))]
@@ -228,8 +230,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "levers": levers(laws),
         "alternative": [law_view(entry) for entry in decided[1]] if decided else [],
     }
-    def wrap(data, name):
-        return Record(data, name, j.id, j.path, j.line, cautions)
+    def wrap(data, name, facts):
+        return Record(data, name, j.id, j.path, j.line, facts=facts, unverified=dataset.unverified, cautions=cautions)
 
     def due(days: int, unit: str, federal: bool = False) -> Deadline:
         return calendar.due(date, int(days), str(unit), None if federal else j.state_code)
@@ -243,20 +245,22 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     return {
         "_fields": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
         "document": document,
-        "j": wrap(view, "jurisdiction"),
-        "state": wrap({**state, "code": j.state_code}, "state"),
-        "federal": wrap(dataset.federal, "federal"),
-        "fields": wrap(values, "fields"),
+        "j": wrap(view, "jurisdiction", j.id),
+        "state": wrap({**state, "code": j.state_code}, "state", f"states.{j.state_code}"),
+        "federal": wrap(dataset.federal, "federal", "federal"),
+        "fields": wrap(values, "fields", "fields"),
         "date": date,
         "deadline": deadline,
         "due": due,
         "due_from": due_from,
         "federal_foia_days": FEDERAL_FOIA_DAYS,
-        "program": wrap(program, "program"),
-        "law": wrap(state_law, "law"),
-        "officers": wrap(dict(officers), "officers"),
-        "reasons": [wrap(r, f"reasons[{i}]") for i, r in enumerate(reasons)],
-        **{name: wrap(dict(value), name) for name, value in extra.items()},
+        "program": wrap(program, "program", "program"),
+        "law": wrap(state_law, "law", "law"),
+        "officers": wrap(dict(officers), "officers", "officers"),
+        "reasons": [wrap(r, f"reasons[{i}]", f"{reasons_from}[{i}]") for i, r in enumerate(reasons)],
+        **{name: Record(dict(value), name, j.id, j.path, j.line, facts=name, cautions=cautions,
+                        unverified=ChainMap(getattr(value, "unverified", {}), dataset.unverified))
+           for name, value in extra.items()},
     }
 
 

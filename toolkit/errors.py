@@ -2,7 +2,10 @@
 
 All of them derive from :class:`ToolkitError`, so a program can catch one class; each carries the
 fields a program needs to point a person at the problem (jurisdiction, field, path, line) and
-renders itself as one line a person can act on.
+renders itself as one line a person can act on. Messages speak of data, fields and files: the
+library's own terms. ``input`` says which input of the call the problem is with (``"data"``,
+``"templates"``, ``"fields"``, ``"date"``, ``"out"``, ``"jurisdiction"``, ``"format"``,
+``"document"``), so a front end (the command line, a web form) can point at its own control for it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class ToolkitError(Exception):
     """Base class of every error toolkit raises on purpose.
 
     ``str(error)`` is one line: ``file:line: jurisdiction 'x', field 'y': what is wrong; what to do``.
+    ``message`` is what is wrong, ``hint`` (optional) what to do, in the library's terms.
     """
 
     def __init__(
@@ -63,6 +67,8 @@ class ToolkitError(Exception):
         path: Optional[str] = None,
         line: Optional[int] = None,
         column: Optional[int] = None,
+        input: Optional[str] = None,
+        hint: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -71,9 +77,17 @@ class ToolkitError(Exception):
         self.path = None if path is None else str(path)
         self.line = line
         self.column = column
+        self.input = input
+        self.hint = hint
+
+    def describe(self, hint: Optional[str] = None) -> str:
+        """The one line, with ``hint`` (e.g. a front end's own words) in place of the library's."""
+        hint = self.hint if hint is None else hint
+        return _format(self.message, self.path, self.line, self.column, self.jurisdiction, self.field) + (
+            f"; {hint}" if hint else "")
 
     def __str__(self) -> str:
-        return _format(self.message, self.path, self.line, self.column, self.jurisdiction, self.field)
+        return self.describe()
 
 
 class UnverifiedFactWarning(UserWarning):
@@ -90,7 +104,7 @@ class DataError(ToolkitError):
     """The jurisdiction data is broken, incomplete or of the wrong type.
 
     Raised when a YAML file does not parse, fails the schema, or lacks a field a document needs.
-    ``problems`` lists every problem found (``toolkit check`` prints them all); the error's own
+    ``problems`` lists every problem found (a checker prints them all); the error's own
     fields describe the first.
     """
 
@@ -103,23 +117,28 @@ class DataError(ToolkitError):
                 path=first.path, line=first.line, column=first.column,
                 jurisdiction=first.jurisdiction, field=first.field,
             )
+        where.setdefault("input", "data")
         super().__init__(message, **where)
         self.problems = problems or [
             Problem(message, self.path, self.line, self.column, self.jurisdiction, self.field)
         ]
 
-    def __str__(self) -> str:
-        first = super().__str__()
-        errors = [p for p in self.problems if p.severity == "error"]
-        more = len(errors) - 1
-        return first + (f" (and {more} more problem{'s' * (more > 1)}: run 'toolkit check')" if more > 0 else "")
+    @property
+    def more(self) -> int:
+        """How many errors the data has besides the first."""
+        return max(0, sum(1 for p in self.problems if p.severity == "error") - 1)
+
+    def describe(self, hint: Optional[str] = None) -> str:
+        more = self.more
+        return super().describe(hint) + (f" (and {more} more problem{'s' * (more > 1)} in the data)" if more else "")
 
 
 class UnknownJurisdiction(ToolkitError):
     """No jurisdiction matches what was asked for, or several do.
 
     ``query`` is what was asked; ``suggestions`` are ids close to it (for a near-miss) and
-    ``candidates`` the matches when the name is ambiguous (``--state`` settles it).
+    ``candidates`` the matches when the name is ambiguous. ``states`` and ``kinds`` are the states
+    and kinds (``county``, ``city``) among the candidates: a state or a kind settles the choice.
     """
 
     def __init__(
@@ -129,21 +148,28 @@ class UnknownJurisdiction(ToolkitError):
         query: str,
         suggestions: Sequence[str] = (),
         candidates: Sequence[str] = (),
+        states: Sequence[str] = (),
+        kinds: Sequence[str] = (),
         **where,
     ) -> None:
+        where.setdefault("input", "jurisdiction")
         super().__init__(message, **where)
         self.query = query
         self.suggestions = list(suggestions)
         self.candidates = list(candidates)
+        self.states = list(states)
+        self.kinds = list(kinds)
 
 
 class TemplateError(ToolkitError):
-    """A document template is missing, does not compile, or tried something the sandbox forbids.
+    """A document template is missing, does not compile, breaks its markup, tried something the
+    sandbox forbids or went past its limits (loop turns, text size), or is a link out of its folder.
 
-    ``template`` names the template file.
+    ``template`` names the template; ``path`` and ``line`` say where in which file, when known.
     """
 
     def __init__(self, message: str, *, template: Optional[str] = None, **where) -> None:
+        where.setdefault("input", "templates")
         super().__init__(message, **where)
         self.template = template
 
@@ -151,6 +177,10 @@ class TemplateError(ToolkitError):
 class OutputError(ToolkitError):
     """An output file could not be written (folder unwritable or full, a file in the way, a lock
     held by another run). ``path`` is the file or folder concerned; nothing partial is left."""
+
+    def __init__(self, message: str, **where) -> None:
+        where.setdefault("input", "out")
+        super().__init__(message, **where)
 
 
 __all__ = [
@@ -160,4 +190,5 @@ __all__ = [
     "UnknownJurisdiction",
     "TemplateError",
     "OutputError",
+    "UnverifiedFactWarning",
 ]

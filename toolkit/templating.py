@@ -1,21 +1,41 @@
 """The Jinja environment every document template runs in.
 
-Templates may come from users (``--templates DIR``), so they run in Jinja's immutable sandbox.
-Output is autoescaped, so data is always literal text, never markup or template code. Undefined
-names are errors (``StrictUndefined``), and a value the data lacks is a :class:`Missing` that stops
-the render with a :class:`~toolkit.errors.DataError` naming the field and the jurisdiction the
-moment a template tries to print it: a document never says "None" or leaves a silent blank.
+Templates may come from users (a templates folder of their own), so they run in Jinja's immutable
+sandbox, with limits:
+
+- output is autoescaped, so data is always literal text, never markup or template code;
+- undefined names are errors (``StrictUndefined``), and a value the data lacks is a :class:`Missing`
+  that stops the render with a :class:`~toolkit.errors.DataError` naming the field and the
+  jurisdiction the moment a template tries to print it: a document never says "None" or leaves a
+  silent blank;
+- a template gets a budget of :data:`MAX_STEPS` loop turns and calls and makes no text longer than
+  :data:`MAX_TEXT` characters, so ``range(10**9)``, ``'x' * 10**10`` or loops nested to billions of
+  turns stop at once with a :class:`~toolkit.errors.TemplateError` instead of hanging;
+- a template file that is a link to a file outside its templates folder is refused.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
-from typing import Any, Dict, Iterable, List, Optional
+import functools
+import os
+import re
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
-from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, nodes, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
+from markupsafe import Markup
 
-from .errors import DataError
+from .errors import DataError, Problem, TemplateError
+
+#: Loop turns plus calls one render may make (a bundled document and its page shell make under 200).
+MAX_STEPS = 100_000
+#: The longest text (or list) a template may build, and the longest output it may write.
+MAX_TEXT = 2_000_000
+#: The largest count or width a template may pass to padding, repeating or wrapping functions.
+MAX_WIDTH = 10_000
 
 
 class Missing:
@@ -46,9 +66,9 @@ class Missing:
     def error(self) -> DataError:
         owner = self.owner
         return DataError(
-            f"the document needs '{self.field}', which the data does not give; add it to the data"
-            f" (see 'toolkit show {owner.jurisdiction}') or pass it with --set",
+            f"the document needs '{self.field}', which the data does not give; add it to the data",
             jurisdiction=owner.jurisdiction, field=self.field, path=owner.path, line=owner.line,
+            input="fields" if self.field.startswith("fields.") else "data",
         )
 
     def __str__(self) -> str:
@@ -59,36 +79,44 @@ class Missing:
 
 class Record:
     """Read-only view of a mapping for templates: ``rec.key`` or ``rec['key']``; absent keys are
-    :class:`Missing`, nested mappings are Records, lists are lists of Records."""
+    :class:`Missing`, nested mappings are Records, lists are lists of Records.
 
-    __slots__ = ("_data", "_name", "jurisdiction", "path", "line", "_cautions")
+    ``facts`` is where the mapping sits in the data (``states.CA``, ``federal``, a jurisdiction's
+    id): a fact block the data marks ``verified: false`` is listed in ``unverified`` under its
+    place (``states.CA.sib``), and reading it appends that caution to ``cautions``."""
 
-    def __init__(self, data: Dict[str, Any], name: str, jurisdiction: str, path=None, line=None,
-                 cautions: Optional[List[Any]] = None) -> None:
+    __slots__ = ("_data", "_name", "jurisdiction", "path", "line", "_facts", "_unverified", "_cautions")
+
+    def __init__(self, data: Dict[str, Any], name: str, jurisdiction: str, path=None, line=None, *,
+                 facts: str = "", unverified: Optional[Mapping[str, Problem]] = None,
+                 cautions: Optional[List[Problem]] = None) -> None:
         self._data = data
         self._name = name
         self.jurisdiction = jurisdiction
         self.path = path
         self.line = line
+        self._facts = facts
+        self._unverified = unverified or {}
         self._cautions = cautions
 
-    def _wrap(self, key: str, value: Any) -> Any:
+    def _wrap(self, key: str, value: Any, facts: str) -> Any:
         name = f"{self._name}.{key}" if self._name else key
         if value is None:
             return Missing(name, self)
         if isinstance(value, dict):
-            caution = getattr(value, "caution", None)  # a fact block marked 'verified: false'
+            caution = self._unverified.get(facts)
             if caution is not None and self._cautions is not None:
                 self._cautions.append(caution)
-            return Record(value, name, self.jurisdiction, self.path, self.line, self._cautions)
+            return Record(value, name, self.jurisdiction, self.path, self.line, facts=facts,
+                          unverified=self._unverified, cautions=self._cautions)
         if isinstance(value, list):
-            return [self._wrap(f"{key}[{i}]", item) for i, item in enumerate(value)]
+            return [self._wrap(f"{key}[{i}]", item, f"{facts}[{i}]") for i, item in enumerate(value)]
         return value
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
             raise AttributeError(key)
-        return self._wrap(key, self._data.get(key))
+        return self._wrap(key, self._data.get(key), f"{self._facts}.{key}" if self._facts else key)
 
     __getitem__ = __getattr__
 
@@ -107,15 +135,24 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def longdate(value: Any) -> str:
-    """``2010-09-28`` -> ``September 28, 2010``; text (e.g. ``November 2009``) is kept."""
+def longdate(value: Any) -> Any:
+    """``2010-09-28`` -> ``September 28, 2010``, kept on one line (``<keep>``); text (e.g.
+    ``November 2009``) is kept as it is."""
     if isinstance(value, Missing):
         raise value.error()
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{value:%B} {value.day}, {value.year}"
+        return Markup(f"<keep>{value:%B} {value.day}, {value.year}</keep>")
     return str(value)
+
+
+_SECTION = re.compile(r"(§+|U\.S\.C\.) ")
+
+
+def tie(value: Any) -> str:
+    """A section sign stays on the line of the number it cites: "§ 552" -> "§\u00a0552"."""
+    return _SECTION.sub(lambda m: m.group(1) + "\u00a0", str(value))
 
 
 def period(value: Any) -> str:
@@ -186,10 +223,146 @@ def join_and(items: Iterable[Any], conjunction: str = "and", semicolons: bool = 
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
-def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
-    """A sandboxed, autoescaping, strict environment loading templates from ``search_path``."""
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(list(search_path)),
+# --- limits ----------------------------------------------------------------------------------
+
+class _Budget:
+    __slots__ = ("steps",)
+
+    def __init__(self) -> None:
+        self.steps = 0
+
+
+_budget: "contextvars.ContextVar[Optional[_Budget]]" = contextvars.ContextVar("toolkit_template_budget", default=None)
+
+
+def _limit(what: str) -> TemplateError:
+    return TemplateError(f"the template {what}; templates are limited to {MAX_STEPS:,} loop turns and calls"
+                         f" and {MAX_TEXT:,} characters of text")
+
+
+def _step(count: int = 1) -> None:
+    budget = _budget.get()
+    if budget is not None:
+        budget.steps += count
+        if budget.steps > MAX_STEPS:
+            raise _limit("runs too long (a loop or calls without end?)")
+
+
+def _loop(iterable: Any) -> Iterator[Any]:
+    """What every ``{% for %}`` iterates over: the same items, each turn counted."""
+    for item in iterable:
+        _step()
+        yield item
+
+
+def _text(value: Any) -> Any:
+    """Every ``~`` concatenation passes through here: refuse text past the limit."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise _limit("builds a text too long")
+    return value
+
+
+class _Limits(NodeTransformer):
+    """Rewrites a parsed template: loops iterate through :func:`_loop`, ``~`` through :func:`_text`.
+    The functions are imported by their module path, so no template can rebind them."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:  # noqa: N802 (Jinja's visitor naming)
+        self.generic_visit(node)
+        node.iter = nodes.Call(nodes.ImportedName(f"{__name__}._loop"), [node.iter], [], None, None,
+                               lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802
+        self.generic_visit(node)
+        return nodes.Call(nodes.ImportedName(f"{__name__}._text"), [node], [], None, None, lineno=node.lineno)
+
+
+_WIDTH = re.compile(r"%[-+ #0]*\*|%[-+ #0]*\d{5,}|\{[^{}]*:[^{}]*(\d{5,}|\{)")
+_PADDING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs", "replace", "splitlines"}
+_FORMAT_METHODS = {"format", "format_map"}
+_PADDING_FILTERS = {"center", "indent", "wordwrap", "truncate", "batch", "slice", "replace"}
+
+
+def _check_counts(args: Iterable[Any]) -> None:
+    for arg in args:
+        if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_WIDTH:
+            raise _limit(f"asks for a width or count of {arg:,} (at most {MAX_WIDTH:,})")
+
+
+def _check_format(text: Any) -> None:
+    if isinstance(text, str) and _WIDTH.search(text):
+        raise _limit("asks for a field width in a format string that is too large")
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox with the limits above."""
+
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+
+    def _parse(self, source, name, filename):
+        return _Limits().visit(super()._parse(source, name, filename))
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 128 and left not in (0, 1, -1):
+            raise _limit(f"raises a number to the power {right}")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_TEXT:
+                    raise _limit("builds a text too long")
+        if operator == "%":
+            _check_format(left)
+        result = super().call_binop(context, operator, left, right)
+        return _text(result)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805,B902 (Jinja's own signature)
+        _step()
+        name = getattr(__obj, "__name__", None)
+        bound = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # the sandbox wraps str.format
+        if isinstance(bound, str):
+            if name in _PADDING_METHODS:
+                _check_counts((*args, *kwargs.values()))
+            elif name in _FORMAT_METHODS:
+                _check_format(bound)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _limited_filter(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        _check_counts((*(args[1:] if getattr(fn, "jinja_pass_arg", None) is None else args[2:]), *kwargs.values()))
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+class TemplateLoader(FileSystemLoader):
+    """Loads templates from the search path, refusing a file that is a link to a file outside the
+    folder it was found in (a user's folder may hold a link to ``/etc/...``)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        within(filename, self.searchpath, template)
+        return source, filename, uptodate
+
+
+def within(filename: str, roots: Iterable[str], name: str) -> str:
+    """``filename`` if it really lies inside the root folder it was found in; a TemplateError if it
+    is (or passes through) a link to somewhere outside."""
+    for root in roots:
+        root = os.path.abspath(root)
+        if os.path.abspath(filename).startswith(root + os.sep):
+            real_root = os.path.realpath(root)
+            if os.path.realpath(filename).startswith(real_root + os.sep):
+                return filename
+            raise TemplateError(f"template '{name}' is a link to a file outside its templates folder; put the file"
+                                " itself in the folder", template=name, path=filename)
+    return filename
+
+
+def environment(search_path: Iterable[str]) -> Sandbox:
+    """A sandboxed, limited, autoescaping, strict environment loading templates from ``search_path``."""
+    env = Sandbox(
+        loader=TemplateLoader(list(search_path)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -197,6 +370,15 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    for name in _PADDING_FILTERS:
+        env.filters[name] = _limited_filter(env.filters[name])
+    format_filter = env.filters["format"]
+
+    def format(value, *args, **kwargs):  # "%99999999s"|format(x)
+        _check_format(value)
+        return format_filter(value, *args, **kwargs)
+
+    env.filters["format"] = format
     env.filters["longdate"] = longdate
     env.filters["join_and"] = join_and
     env.filters["period"] = period
@@ -207,4 +389,21 @@ def environment(search_path: Iterable[str]) -> ImmutableSandboxedEnvironment:
     env.filters["lowerfirst"] = lowerfirst
     env.filters["rstrip"] = rstrip_filter
     env.filters["ordinal"] = ordinal
+    env.filters["tie"] = tie
     return env
+
+
+def render(env: Sandbox, name: str, context: Dict[str, Any]) -> str:
+    """Render template ``name`` with the limits in force (a fresh budget for this render)."""
+    token = _budget.set(_Budget())
+    try:
+        out: List[str] = []
+        size = 0
+        for piece in env.get_template(name).generate(context):
+            size += len(piece)
+            if size > MAX_TEXT * 5:
+                raise _limit("writes a document too long")
+            out.append(piece)
+        return "".join(out)
+    finally:
+        _budget.reset(token)

@@ -108,6 +108,9 @@ class Dataset:
     states: Dict[str, Dict[str, Any]]
     jurisdictions: List[Jurisdiction]
     problems: List[Problem] = field(default_factory=list)
+    #: facts marked ``verified: false``, by their place in the data (``states.AK.sib``,
+    #: ``federal.ice``, ``<id>.resolution``): the caution a document made with the fact carries
+    unverified: Dict[str, Problem] = field(default_factory=dict)
     lookup_index: Optional[Dict[str, List[Jurisdiction]]] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -155,6 +158,7 @@ class _Builder:
         self.raw = raw
         self.bundled = bundled
         self.problems: List[Problem] = []
+        self.unverified: Dict[str, Problem] = {}
 
     def problem(self, message, line, jurisdiction=None, field=None, severity="error") -> Problem:
         made = Problem(message, self.path, line, None, jurisdiction, field, severity)
@@ -190,7 +194,20 @@ class _Builder:
                     )
                 seen[key] = j
         everything.sort(key=lambda j: (j.state_code, j.name.lower(), j.id))
-        return Dataset(self.path, federal, states, everything)
+        return Dataset(self.path, federal, states, everything, unverified=self.inherited_cautions())
+
+    def inherited_cautions(self) -> Dict[str, Problem]:
+        """This file's unverified facts, and the bundled file's for the states and federal facts
+        this file does not restate."""
+        out: Dict[str, Problem] = {}
+        if self.bundled is not None:
+            own = {"states": set(self.raw.get("states") or {}), "federal": set(self.raw.get("federal") or {})}
+            for key, caution in self.bundled.unverified.items():
+                part, name = (re.split(r"[.\[]", key) + [""])[:2]
+                if part in own and name not in own[part]:
+                    out[key] = caution
+        out.update(self.unverified)
+        return out
 
     def read_counties(self, raw, states) -> List[Jurisdiction]:
         text = raw.get("counties")
@@ -268,8 +285,7 @@ class _Builder:
             if block.get("verified") is False:
                 caution = self.problem("marked 'verified: false': check it against an official source", line,
                                        jurisdiction, key, "warning")
-                if isinstance(block, Mapping):
-                    block.caution = caution  # documents that use this block report it
+                self.unverified[key] = caution  # documents that use this block carry it
             elif not block.get("source") and not block.get("sources"):
                 self.problem("fact has no source: add 'source:' (a URL or citation) or 'verified: false'",
                              line, jurisdiction, key, "unsourced")

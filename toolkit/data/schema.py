@@ -120,6 +120,7 @@ STATE = _map(
         extension_rule=_str(hint="how the law lets the agency extend the time, completing 'allows you to extend that time ...'"),
         clock_start=_str(choices=("receipt", "acknowledgment")),
         acknowledgment_days=Field("int"),
+        acknowledgment_unit=_str(choices=DAY_UNITS),
         acknowledgment_citation=_str(),
         wording=_str(),
         **SOURCED,

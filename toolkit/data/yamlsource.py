@@ -26,8 +26,6 @@ class Mapping(dict):
 
     line: int = 0
     lines: Dict[Any, int]
-    #: set on a fact block marked ``verified: false``: the warning that documents using it repeat
-    caution: Optional[Any] = None
 
     def line_of(self, key: Any) -> int:
         return self.lines.get(key, self.line)

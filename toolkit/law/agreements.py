@@ -250,27 +250,36 @@ __all__ = ["Agreements", "Agreement", "Clause", "FieldOffice", "MODELS", "ACTION
 
 # --- what a document reads ------------------------------------------------------------------------
 
+class Block(dict):
+    """A mapping a document reads, with the cautions of its facts marked ``verified: false``, by
+    where they sit in it (``agreement.facts.statute``)."""
+
+    unverified: Dict[str, Problem]
+
+
 @lru_cache(maxsize=1)
-def facts() -> Mapping[str, Any]:
+def facts() -> Tuple[Mapping[str, Any], Dict[str, Problem]]:
     """The federal facts the documents recite (``enforcement.yaml``): section 287(g), each model's
-    delegation, the detainer form and warrant, the court decisions. A block marked ``verified: false``
-    carries the caution a document that reads it repeats."""
+    delegation, the detainer form and warrant, the court decisions; and the cautions of the blocks
+    marked ``verified: false``, by their place under ``facts``."""
     path = str(HERE / "enforcement.yaml")
     raw = load_file(path) or {}
+    unverified: Dict[str, Problem] = {}
 
     def mark(node: Any, name: str) -> None:
         if isinstance(node, dict):
             if node.get("verified") is False:
-                node.caution = Problem("marked 'verified: false': check it against an official source", path,  # type: ignore[attr-defined]
-                                       getattr(node, "line", None), None, None, name, "warning")
+                unverified[name] = Problem("marked 'verified: false': check it against an official source", path,
+                                           getattr(node, "line", None), None, None, f"enforcement{name[5:]}",
+                                           "warning")
             for key, value in node.items():
                 mark(value, f"{name}.{key}")
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 mark(value, f"{name}[{i}]")
 
-    mark(raw, "enforcement")
-    return raw
+    mark(raw, "facts")
+    return raw, unverified
 
 
 def operative(text: str) -> str:
@@ -313,8 +322,8 @@ def _models(text: str, field: str, jurisdiction: str) -> Tuple[str, ...]:
     return models
 
 
-def view(j: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str], cautions: List[Problem]
-         ) -> Dict[str, Any]:
+def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str],
+         cautions: List[Problem]) -> Block:
     """What a 287(g) or detainer document reads about ``j`` on ``date``: the agreements ICE's list shows
     for its agencies, the one the document is about (``agency``), what the document does about it
     (``action``: end, not-renew, not-enter), each model's termination clause, the ICE field office the
@@ -396,7 +405,7 @@ def view(j: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str], 
                                                            *block["address"]],
                         "source": block.get("source"), "verified": block.get("verified") is not False}
         if block.get("verified") is False:
-            cautions.append(getattr(block, "caution", None) or _problem(
+            cautions.append(dataset.unverified.get(f"states.{j.state_code}.ice_field_office") or _problem(
                 "marked 'verified: false': check it against an official source", j.path, j.line, j.id,
                 f"states.{j.state_code}.ice_field_office"))
     if office is not None:
@@ -425,8 +434,8 @@ def view(j: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str], 
     instrument = fields.get("instrument") or "resolution"
     if instrument not in ("ordinance", "resolution"):
         raise DataError(f"'{instrument}' is not 'ordinance' or 'resolution'", field="instrument", jurisdiction=j.id)
-    known = facts()
-    return {
+    known, unverified = facts()
+    out = Block({
         "facts": known,
         "model_facts": [{"code": code, "name": name, "text": (known.get("models") or {}).get(code, {}).get("text")}
                         for code, name in MODELS.items()],
@@ -452,4 +461,6 @@ def view(j: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str], 
         "required_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("required", "must_apply")],
         "address_lines": [p.strip() for p in (fields.get("address") or "").split(";") if p.strip()],
         "county": county,
-    }
+    })
+    out.unverified = {f"agreement.{path}": problem for path, problem in unverified.items()}
+    return out

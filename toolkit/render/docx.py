@@ -1,9 +1,9 @@
 """DOCX output: the document's blocks poured into the docxtpl shell (``templates/shell.docx``).
 
-The shell is loaded and its XML pre-processed by docxtpl once per process, and its Jinja template
-compiled once (docxtpl alone re-reads and re-compiles on every render; keeping them makes a DOCX
-take a few milliseconds, which is what bulk campaigns need). Each render fills in the body, writes
-``docProps/core.xml`` (title, language, dates from ``--date``) and zips the parts with fixed
+A :class:`Shell` is the shell loaded, its XML pre-processed by docxtpl and its Jinja template
+compiled once (docxtpl alone re-reads and re-compiles on every render; a :class:`toolkit.Toolkit`
+keeps its shells, which makes a DOCX take a few milliseconds, as bulk campaigns need). Each render fills in the body, writes
+``docProps/core.xml`` (title, language, dates from the document's date) and zips the parts with fixed
 timestamps, so the same inputs always give the same bytes. The shell's unchanging parts are
 compressed once and copied into every file (:func:`zip_parts`), which halves the time of a DOCX.
 """
@@ -11,11 +11,10 @@ compressed once and copied into every file (:func:`zip_parts`), which halves the
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
-import threading
 import zipfile
 import zlib
-from functools import lru_cache
 from typing import Dict, List, Tuple
 from xml.sax.saxutils import escape
 
@@ -33,6 +32,9 @@ STYLE = {
     "date": "Dateline", "re": "Subject", "h1": "Title", "h2": "Heading 2", "p": "Body Text",
     "fill": "Fill", "spacer": "Spacer",
 }
+NBSP = "\u00a0"
+#: "§ 552", "U.S.C. § 552": a section sign stays on the line of the number it cites
+_SECTION = re.compile(r"(§+|U\.S\.C\.) ")
 
 
 class _Xml:
@@ -58,7 +60,9 @@ def _runs(runs: List[Run], blank: str = BLANK) -> _Xml:
     for run in runs:
         props = ("<w:b/>" if run.bold else "") + ("<w:i/>" if run.italic else "")
         rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
-        text = blank if run.blank else run.text
+        text = blank if run.blank else _SECTION.sub(lambda m: m.group(1) + NBSP, run.text)
+        if run.keep:  # Word has no "no wrap": non-breaking spaces keep the words on one line
+            text = text.replace(" ", NBSP)
         parts.append(f'<w:r>{rpr}<w:t xml:space="preserve">{_text(text)}</w:t></w:r>')
     return _Xml("".join(parts))
 
@@ -86,8 +90,13 @@ def paragraphs(document: Document) -> List[Dict[str, object]]:
                                                       FILL_BLANK)})
         else:
             style = "Recital" if kind == "p" and block.css_class == "recital" else STYLE[kind]
+            if block.lead_in:
+                style = "Lead-in"
             out.append({"style": style, "runs": _runs(block.runs)})
     return out
+
+
+_CHAIN = re.compile(r"para\.style\s*==\s*'([^']+)'")
 
 
 class Shell:
@@ -103,25 +112,34 @@ class Shell:
         except (OSError, KeyError, zipfile.BadZipFile) as exc:
             raise TemplateError(f"the DOCX shell cannot be read ({exc})", template=path, path=path) from None
         env = ImmutableSandboxedEnvironment(autoescape=True)
+        env.globals["unknown_style"] = self._unknown
         try:
             self.template = env.from_string(source)
         except Exception as exc:  # a user's shell with broken tags
             raise TemplateError(f"the DOCX shell's tags do not compile ({exc})", template=path, path=path) from None
+        #: the paragraph styles the shell's chain of ``{%p if para.style == ... %}`` knows
+        self.styles = frozenset(_CHAIN.findall(source))
+        self.packed = {name: _compress(data) for name, data in self.parts.items()}
+
+    def _unknown(self, style: str) -> str:
+        raise self._missing(style)
+
+    def _missing(self, style: str) -> TemplateError:
+        return TemplateError(f"the DOCX shell has no paragraph for the style '{style}', so that text would be"
+                             " lost; add it to the shell (scripts/build_docx_shell.py makes the bundled one)",
+                             template="shell.docx", path=self.path)
 
     def render(self, document: Document, date: dt.date) -> bytes:
-        body = self.template.render(paragraphs=paragraphs(document))
+        paras = paragraphs(document)
+        for para in paras:
+            if para["style"] not in self.styles:
+                raise self._missing(str(para["style"]))
+        body = self.template.render(paragraphs=paras)
         stamp = dt.datetime(max(date.year, 1980), date.month, date.day).strftime("%Y-%m-%dT00:00:00Z")
         fresh = {"word/document.xml": body.encode("utf-8"),
                  "docProps/core.xml": _core_xml(document, stamp).encode("utf-8")}
         entries = [(name, _compress(fresh[name]) if name in fresh else self.packed[name]) for name in self.parts]
         return zip_parts(entries, date)
-
-    @property
-    def packed(self) -> Dict[str, "Packed"]:
-        """The shell's parts, compressed once."""
-        if not hasattr(self, "_packed"):
-            self._packed = {name: _compress(data) for name, data in self.parts.items()}
-        return self._packed
 
 
 Packed = Tuple[bytes, int, int]  # deflated bytes, CRC-32, uncompressed size
@@ -163,16 +181,6 @@ def _core_xml(document: Document, stamp: str) -> str:
     )
 
 
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=8)
-def _shell(path: str) -> Shell:
-    return Shell(path)
-
-
-def render(document: Document, date: dt.date, shell_path: str) -> bytes:
-    """The DOCX bytes of ``document``, laid out by the shell at ``shell_path``."""
-    with _lock:
-        shell = _shell(shell_path)
+def render(document: Document, date: dt.date, shell: Shell) -> bytes:
+    """The DOCX bytes of ``document``, laid out by ``shell``."""
     return shell.render(document, date)

@@ -3,8 +3,14 @@ WeasyPrint makes a tagged PDF/UA-1 file (US Letter, fonts embedded, title and la
 
 WeasyPrint fetches nothing but the stylesheet and images inside the templates folders: the
 :func:`fetcher` refuses every other URL (``file:///etc/...``, the network), whatever a template
-asks for. The PDF's dates come from ``--date`` and its identifier from a hash of its content, so
-the same inputs always give the same bytes.
+asks for. The PDF's dates come from the document's date and its identifier from a hash of its
+content, so the same inputs always give the same bytes.
+
+Rendering changes no process-wide state. Fonts subset by fontTools (where the HarfBuzz-subset
+library is missing) carry the time of subsetting in their ``head`` table, which fontTools takes
+from the ``SOURCE_DATE_EPOCH`` environment variable; rather than set it (a race between threads, a
+surprise for the program using toolkit), :func:`stamp_fonts` rewrites that stamp in each embedded
+font to the document's date before the PDF is written.
 """
 
 from __future__ import annotations
@@ -12,15 +18,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import struct
 from pathlib import Path
-from functools import lru_cache
-from typing import Sequence, Tuple
+from typing import Any, List, Sequence
 from urllib.parse import unquote, urlparse
 
 from ..blocks import Document
 from ..errors import TemplateError
+from ..templating import render as render_template
 
 PDF_VARIANT = "pdf/ua-1"
+#: fonts' ``head`` dates count seconds from 1904-01-01
+_FONT_EPOCH = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def fetcher(roots: Sequence[str]):
@@ -52,20 +61,20 @@ def fetcher(roots: Sequence[str]):
     return fetch
 
 
-@lru_cache(maxsize=8)
-def _setup(roots: Tuple[str, ...]):
-    """The URL fetcher, the parsed ``style.css`` (first found in ``roots``) and its font
-    configuration, made once per process: making them again for every document cost a PDF about a
-    tenth of its time."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+class Setup:
+    """What every PDF from one templates search path shares: the URL fetcher, the parsed
+    ``style.css`` and its font configuration. Making them once, not for every document, saves a
+    PDF about a tenth of its time. One Setup serves one thread at a time (a Toolkit keeps one per
+    thread)."""
 
-    from . import template_file
+    def __init__(self, roots: Sequence[str], stylesheet: str) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
 
-    fetch = fetcher(roots)
-    font_config = FontConfiguration()
-    css = CSS(filename=template_file(roots, "style.css"), url_fetcher=fetch, font_config=font_config)
-    return fetch, [css], font_config
+        self.roots = tuple(roots)
+        self.fetch = fetcher(roots)
+        self.font_config = FontConfiguration()
+        self.stylesheets = [CSS(filename=stylesheet, url_fetcher=self.fetch, font_config=self.font_config)]
 
 
 def fast_subsetting() -> bool:
@@ -76,25 +85,60 @@ def fast_subsetting() -> bool:
     return getattr(ffi, "harfbuzz_subset", True) is not None
 
 
-def html(document: Document, date: dt.date, env) -> str:
-    """The HTML of ``document`` (also useful to preview it in a browser)."""
-    stamp = f"{date.isoformat()}T00:00:00Z"
-    return env.get_template("shell.html.j2").render(doc=document, stamp=stamp)
+def _font_stamp(date: dt.date) -> int:
+    return int((dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc) - _FONT_EPOCH).total_seconds())
 
 
-def render(document: Document, date: dt.date, env, roots: Sequence[str]) -> bytes:
-    """The PDF bytes of ``document``; ``roots`` are the templates folders (base of relative URLs)."""
+def restamp_font(data: bytes, stamp: int) -> bytes:
+    """An OpenType/TrueType font with its ``head`` table's modified date set to ``stamp``
+    (seconds since 1904) and its checksums made right again; other data is returned as it is."""
+    if len(data) < 12 or data[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        return data
+    tables = struct.unpack(">H", data[4:6])[0]
+    for i in range(tables):
+        entry = 12 + 16 * i
+        if entry + 16 > len(data):
+            return data
+        tag, _, offset, length = struct.unpack(">4sIII", data[entry:entry + 16])
+        if tag != b"head":
+            continue
+        if length < 36 or offset + length > len(data):
+            return data
+        font = bytearray(data)
+        font[offset + 28:offset + 36] = struct.pack(">q", stamp)  # head.modified
+        font[offset + 8:offset + 12] = b"\0\0\0\0"  # head.checkSumAdjustment, counted as 0
+        font[entry + 4:entry + 8] = struct.pack(">I", _checksum(font[offset:offset + length]))
+        font[offset + 8:offset + 12] = struct.pack(">I", (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF)
+        return bytes(font)
+    return data
+
+
+def _checksum(data: Any) -> int:
+    padded = bytes(data) + b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def stamp_fonts(pdf: Any, date: dt.date) -> None:
+    """Give every font embedded in ``pdf`` (a pydyf.PDF, before it is written) the date ``date``."""
+    stamp = _font_stamp(date)
+    for obj in pdf.objects:
+        stream: List[Any] = getattr(obj, "stream", None) or []
+        for i, part in enumerate(stream):
+            if isinstance(part, (bytes, bytearray)) and part[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+                stream[i] = restamp_font(bytes(part), stamp)
+
+
+def render(document: Document, date: dt.date, env, setup: Setup) -> bytes:
+    """The PDF bytes of ``document``, laid out with ``env``'s ``shell.html.j2`` and ``setup``."""
     from weasyprint import HTML  # imported late: a DOCX-only run never pays ~0.5 s for it
 
-    source = html(document, date, env)
+    stamp = f"{date.isoformat()}T00:00:00Z"
+    source = render_template(env, "shell.html.j2", {"doc": document, "stamp": stamp})
     identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    fetch, stylesheets, font_config = _setup(tuple(roots))
-    # fontTools stamps subset fonts with the current time unless SOURCE_DATE_EPOCH is set.
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime(date.year, date.month, date.day,
-                                                         tzinfo=dt.timezone.utc).timestamp()))
     try:
-        return HTML(string=source, base_url=Path(roots[0]).as_uri() + "/", url_fetcher=fetch).write_pdf(
-            stylesheets=stylesheets, font_config=font_config, pdf_variant=PDF_VARIANT, pdf_identifier=identifier,
+        return HTML(string=source, base_url=Path(setup.roots[0]).as_uri() + "/", url_fetcher=setup.fetch).write_pdf(
+            stylesheets=setup.stylesheets, font_config=setup.font_config, pdf_variant=PDF_VARIANT,
+            pdf_identifier=identifier, finisher=lambda _document, pdf: stamp_fonts(pdf, date),
         )
     except TemplateError:
         raise
