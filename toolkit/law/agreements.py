@@ -460,6 +460,11 @@ def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mappi
         "conditioned_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("approval_needed", "conditioned")],
         "required_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("required", "must_apply")],
         "address_lines": [p.strip() for p in (fields.get("address") or "").split(";") if p.strip()],
+        # where the agency's replies go: only what the fields give (the county's own office is not the agency's)
+        "reply_to": fields.get("contact") or ", ".join(
+            part for part in (fields.get("contact_name"), fields.get("office"), ", ".join(
+                p.strip() for p in (fields.get("address") or "").split(";") if p.strip()), fields.get("email"),
+                fields.get("phone")) if part) or None,
         "county": county,
     })
     out.unverified = {f"agreement.{path}": problem for path, problem in unverified.items()}
