@@ -325,100 +325,97 @@ def _models(text: str, field: str, jurisdiction: str) -> Tuple[str, ...]:
 def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mapping[str, str],
          cautions: List[Problem]) -> Block:
     """What a 287(g) or detainer document reads about ``j`` on ``date``: the agreements ICE's list shows
-    for its agencies, the one the document is about (``agency``), what the document does about it
-    (``action``: end, not-renew, not-enter), each model's termination clause, the ICE field office the
-    notice goes to, and the state laws on agreements. Facts to check are added to ``cautions``."""
+    for its agencies (``all``), the agency the document is about (``agency``, its ``head``), what the
+    document does about it (``action``: end, not-renew, not-enter), each model it holds with its
+    termination clause (``models[i].clause``), the ICE field office a notice goes to, the state laws on
+    agreements, and the federal facts (``facts``).
+
+    A fact to check is a caution on the place a template reads it from (``Block.unverified``), so a
+    document that never reads the field office is not cautioned about its address."""
     data = Agreements.bundled()
     rows = data.held_by(j.fips, date)
     fallback, fallback_head = default_agency(j)
     agency = fields.get("agency") or (rows[0].agency if rows else fallback)
     chosen = [r for r in rows if r.agency.lower() == agency.lower()]
     given = fields.get("agreement_model")
-    signed_given = fields.get("agreement_signed")
+    unverified: Dict[str, Problem] = {}
+    day = f"{data.as_of:%B} {data.as_of.day}, {data.as_of.year}"
     signed: Optional[dt.date] = None
-    if signed_given:
-        signed = _date(signed_given)
+    if fields.get("agreement_signed"):
+        signed = _date(fields["agreement_signed"])
         if signed is None or signed > date:
-            raise DataError(f"'{signed_given}' is not a date (YYYY-MM-DD) on or before the document's date",
-                            field="agreement_signed", jurisdiction=j.id)
+            raise DataError(f"'{fields['agreement_signed']}' is not a date (YYYY-MM-DD) on or before the document's"
+                            " date", field="agreement_signed", jurisdiction=j.id)
     models: List[Dict[str, Any]] = []
     if given:
-        for code in _models(given, "agreement_model", j.id):
-            models.append({"code": code, "signed": signed, "moa_url": None, "source": "given with the document"})
-    else:
-        for row in chosen:
-            by_model, urls = dict(row.signed_by_model), dict(row.moa_url)
-            for code in row.models:
-                models.append({"code": code, "signed": by_model.get(code) or row.signed, "moa_url": urls.get(code),
-                               "source": row.source})
-            if not row.verified:
-                cautions.append(_problem(f"the 287(g) agreement of the {row.agency} is marked 'verified: false':"
-                                         " check it on ICE's list", data.path, row.line, j.id, "agreements"))
+        models = [{"code": code, "signed": signed, "moa_url": None} for code in _models(given, "agreement_model", j.id)]
+    for row in chosen if not given else ():
+        by_model, urls = dict(row.signed_by_model), dict(row.moa_url)
+        models += [{"code": code, "signed": by_model.get(code) or row.signed, "moa_url": urls.get(code)}
+                   for code in row.models]
+        if not row.verified:
+            cautions.append(_problem(f"the 287(g) agreement of the {row.agency} is marked 'verified: false': check it"
+                                     " on ICE's list", data.path, row.line, j.id, "agreements"))
     held = bool(models)
     action = fields.get("agreement_action") or ("end" if held else "not-enter")
     if action not in ACTIONS:
         raise DataError(f"'{action}' is not one of {', '.join(ACTIONS)}", field="agreement_action", jurisdiction=j.id)
     if action != "not-enter" and not held:
         raise DataError(
-            f"ICE's list of {data.as_of:%B} {data.as_of.day}, {data.as_of.year} in the data shows no 287(g) agreement"
-            f" for the {agency}, so there is nothing to {action.replace('-', ' ')}; if it holds one, give its model in"
-            " the field 'agreement_model' (and its date in 'agreement_signed'), or choose 'not-enter'",
-            field="agreement_action", jurisdiction=j.id)
-    for model in models:
+            f"ICE's list of {day} in the data shows no 287(g) agreement for the {agency}, so there is nothing to"
+            f" {action.replace('-', ' ')}; if it holds one, give its model in the field 'agreement_model' (and its"
+            " date in 'agreement_signed'), or choose 'not-enter'", field="agreement_action", jurisdiction=j.id)
+    for i, model in enumerate(models):
         clause = data.clauses.get(model["code"])
         if clause is None:
-            raise DataError(f"the data has no termination clause for the {MODELS[model['code']]}",
-                            path=data.path, field=f"termination_clauses.{model['code']}")
+            raise DataError(f"the data has no termination clause for the {MODELS[model['code']]}", path=data.path,
+                            field=f"termination_clauses.{model['code']}")
         since = _template_date(clause.template)
-        model.update(name=MODELS[model["code"]], operative=operative(clause.text), section=clause.section, heading=clause.heading,
-                     text=clause.text, notice_days=clause.notice_days, to=clause.to, template=clause.template,
-                     template_date=since, clause_source=clause.source,
-                     older=bool(model["signed"] and since and model["signed"] < since))
-        if model["older"] and action != "not-enter":
-            cautions.append(_problem(
+        model.update(name=MODELS[model["code"]], clause={
+            "section": clause.section, "heading": clause.heading, "text": clause.text,
+            "operative": operative(clause.text), "notice_days": clause.notice_days, "to": clause.to,
+            "template": clause.template, "since": since, "source": clause.source})
+        if model["signed"] and since and model["signed"] < since:
+            unverified[f"agreement.models[{i}].clause"] = _problem(
                 f"the {agency}'s {model['code']} agreement was signed on {model['signed']:%B} {model['signed'].day},"
                 f" {model['signed'].year}, before ICE's current {model['code']} agreement ({clause.template}); the"
                 f" document quotes section {clause.section} of the current one: check the termination clause of the"
                 " signed agreement" + (f" ({model['moa_url']})" if model["moa_url"] else ""),
-                data.path, clause.line, j.id, f"termination_clauses.{model['code']}"))
-        if not clause.verified:
-            cautions.append(_problem("marked 'verified: false': check it against the signed agreement", data.path,
-                                     clause.line, j.id, f"termination_clauses.{model['code']}"))
-    if action != "not-enter" and (date - data.as_of).days > 30 and not given:
-        cautions.append(_problem(
-            f"the 287(g) agreements in the data are from ICE's list of {data.as_of:%B} {data.as_of.day},"
-            f" {data.as_of.year}: check ICE's current list ({data.list_url}) and the signed agreement for the"
-            f" {agency} before sending", data.path, None, j.id, "agreements.as_of"))
-    if action == "not-enter" and (date - data.as_of).days > 30 and not given:
-        cautions.append(_problem(
-            f"ICE's list of {data.as_of:%B} {data.as_of.day}, {data.as_of.year} in the data shows no 287(g) agreement"
-            f" for the {agency}, and ICE has signed hundreds since: check ICE's current list ({data.list_url});"
-            " if the agency holds one now, give its model in the field 'agreement_model'",
-            data.path, None, j.id, "agreements.as_of"))
+                data.path, clause.line, j.id, f"termination_clauses.{model['code']}")
+        elif not clause.verified:
+            unverified[f"agreement.models[{i}].clause"] = _problem(
+                "marked 'verified: false': check it against the signed agreement", data.path, clause.line, j.id,
+                f"termination_clauses.{model['code']}")
+    if (date - data.as_of).days > 30 and not given:
+        unverified["agreement.list"] = _problem(
+            (f"the 287(g) agreements in the data are from ICE's list of {day}: check ICE's current list"
+             f" ({data.list_url}) and the signed agreement for the {agency} before sending") if held else
+            (f"ICE's list of {day} in the data shows no 287(g) agreement for the {agency}, and ICE has signed"
+             f" hundreds since: check ICE's current list ({data.list_url}); if the agency holds one now, give its"
+             " model in the field 'agreement_model'"), data.path, None, j.id, "agreements.as_of")
     county = j.record.get("text_name") or j.name
-    office, certain = data.field_office(j.state_code, j.name)
     field_office: Optional[Dict[str, Any]] = None
+    office, certain = data.field_office(j.state_code, j.name)
     block = j.state.get("ice_field_office")
-    if office is None and block:  # the state's field office in the jurisdictions data
-        field_office = {"name": block["name"], "address": ["Field Office Director, Enforcement and Removal Operations",
-                                                           "U.S. Immigration and Customs Enforcement",
-                                                           *block["address"]],
-                        "source": block.get("source"), "verified": block.get("verified") is not False}
-        if block.get("verified") is False:
-            cautions.append(dataset.unverified.get(f"states.{j.state_code}.ice_field_office") or _problem(
-                "marked 'verified: false': check it against an official source", j.path, j.line, j.id,
-                f"states.{j.state_code}.ice_field_office"))
     if office is not None:
-        field_office = {"name": office.name, "address": list(office.address), "source": office.source,
-                        "verified": office.verified}
-        if not office.verified:
-            cautions.append(_problem(f"the address of ICE's {office.name} is marked 'verified: false': check it on"
-                                     " https://www.ice.gov/contact/field-offices before sending", data.path,
-                                     office.line, j.id, f"field_offices.{j.state_code}"))
+        field_office = {"name": office.name, "address": list(office.address), "source": office.source}
+        words = [] if office.verified else [f"the address of ICE's {office.name} is marked 'verified: false': check"
+                                            " it on https://www.ice.gov/contact/field-offices before sending"]
         if not certain:
-            cautions.append(_problem(f"more than one ICE field office serves {j.state.get('name') or j.state_code};"
-                                     f" the document uses the {office.name}: check which one covers {county}",
-                                     data.path, office.line, j.id, f"field_offices.{j.state_code}"))
+            words.append(f"more than one ICE field office serves {j.state.get('name') or j.state_code}; the document"
+                         f" uses the {office.name}: check which one covers {county}")
+        if words:
+            unverified["agreement.field_office"] = _problem("; ".join(words), data.path, office.line, j.id,
+                                                            f"field_offices.{j.state_code}")
+    elif block:  # the state's field office in the jurisdictions data
+        field_office = {"name": block["name"], "source": block.get("source"), "address": [
+            "Field Office Director, Enforcement and Removal Operations", "U.S. Immigration and Customs Enforcement",
+            *block["address"]]}
+        if block.get("verified") is False:
+            unverified["agreement.field_office"] = dataset.unverified.get(
+                f"states.{j.state_code}.ice_field_office") or _problem(
+                "marked 'verified: false': check it against an official source", j.path, j.line, j.id,
+                f"states.{j.state_code}.ice_field_office")
     head = fields.get("agency_head") or (agency_head(agency) if (chosen or fields.get("agency")) else fallback_head)
     if not (chosen or fields.get("agency")):
         cautions.append(_problem(f"the data does not name the agency that would hold a 287(g) agreement or runs the"
@@ -426,46 +423,44 @@ def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mappi
                                  j.path, j.line, j.id, "agency"))
     office_of = re.match(r"(.+?) Sheriff['’]s (?:Office|Department)$", agency)
     signature = f"Sheriff, {office_of.group(1)}" if head == "Sheriff" and office_of else f"{head}, {agency}"
+    instrument = fields.get("instrument") or "resolution"
+    if instrument not in ("ordinance", "resolution"):
+        raise DataError(f"'{instrument}' is not 'ordinance' or 'resolution'", field="instrument", jurisdiction=j.id)
+    known, fact_cautions = facts()
+    unverified.update({f"agreement.{path}": problem for path, problem in fact_cautions.items()})
+    address = [p.strip() for p in (fields.get("address") or "").split(";") if p.strip()]
+    ninety = max([m["clause"]["notice_days"] for m in models] or [0])
 
     def law_words(entry: Any) -> Dict[str, Any]:
         return {"title": entry.title, "citation": entry.citation, "effect": entry.effect, "id": entry.id}
 
-    ninety = max([m["notice_days"] for m in models] or [0])
-    instrument = fields.get("instrument") or "resolution"
-    if instrument not in ("ordinance", "resolution"):
-        raise DataError(f"'{instrument}' is not 'ordinance' or 'resolution'", field="instrument", jurisdiction=j.id)
-    known, unverified = facts()
     out = Block({
-        "facts": known,
-        "model_facts": [{"code": code, "name": name, "text": (known.get("models") or {}).get(code, {}).get("text")}
-                        for code, name in MODELS.items()],
-        "instrument": instrument,
         "held": held,
         "action": action,
         "agency": agency,
         "head": head,
         "signature": signature,
         "models": models,
-        "model_names": [m["name"] for m in models],
         "notice_days": ninety,
         "effective_after": date + dt.timedelta(days=ninety) if ninety else None,
-        "others": [{"agency": r.agency, "head": r.head, "models": [MODELS[m] for m in r.models], "signed": r.signed}
-                   for r in rows if r.agency.lower() != agency.lower()],
         "all": [{"agency": r.agency, "head": r.head, "models": [MODELS[m] for m in r.models], "signed": r.signed,
                  "codes": list(r.models)} for r in rows],
+        "others": [{"agency": r.agency, "head": r.head} for r in rows if r.agency.lower() != agency.lower()],
+        "list": {"date": data.as_of, "url": data.list_url},
         "field_office": field_office,
-        "list_date": data.as_of,
-        "list_url": data.list_url,
+        "facts": known,
+        "model_facts": [{"code": code, "name": name, "text": ((known.get("models") or {}).get(code) or {}).get("text")}
+                        for code, name in MODELS.items()],
         "banned_by": [law_words(e) for e in laws if e.rule("agreement_287g") == "banned"],
         "conditioned_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("approval_needed", "conditioned")],
         "required_by": [law_words(e) for e in laws if e.rule("agreement_287g") in ("required", "must_apply")],
-        "address_lines": [p.strip() for p in (fields.get("address") or "").split(";") if p.strip()],
-        # where the agency's replies go: only what the fields give (the county's own office is not the agency's)
-        "reply_to": fields.get("contact") or ", ".join(
-            part for part in (fields.get("contact_name"), fields.get("office"), ", ".join(
-                p.strip() for p in (fields.get("address") or "").split(";") if p.strip()), fields.get("email"),
-                fields.get("phone")) if part) or None,
+        "instrument": instrument,
         "county": county,
+        "address_lines": address,
+        # where the agency's replies go: only what the fields give (the county's own office is not the agency's)
+        "reply_to": fields.get("contact") or ", ".join(part for part in (
+            fields.get("contact_name"), fields.get("office"), ", ".join(address), fields.get("email"),
+            fields.get("phone")) if part) or None,
     })
-    out.unverified = {f"agreement.{path}": problem for path, problem in unverified.items()}
+    out.unverified = unverified
     return out
