@@ -136,10 +136,11 @@ class Agreements:
         self.path = str(path)
         raw = load_file(self.path) or {}
         self.problems: List[Problem] = []
-        self.as_of = _date(raw.get("as_of"))
-        if self.as_of is None:
+        as_of = _date(raw.get("as_of"))
+        if as_of is None:
             raise DataError("the agreements data needs 'as_of', the date of ICE's list (YYYY-MM-DD)",
                             path=self.path, line=getattr(raw, "line", None), field="as_of")
+        self.as_of: dt.date = as_of
         self.list_source = " ".join(str(raw.get("list_source") or "").split())
         self.list_url = str(raw.get("list_url") or "https://www.ice.gov/287g")
         self.clauses = self._clauses(raw.get("termination_clauses") or {})
