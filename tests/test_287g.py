@@ -30,6 +30,9 @@ def test_every_agreement_row_has_a_source_a_known_model_and_its_county():
     data = Agreements.bundled()
     counties = {j.fips: j for j in toolkit.load_jurisdictions() if j.fips}
     assert len(data.rows) > 100 and data.as_of <= DAY
+    assert sum(1 for row in data.rows if row.fips) >= 0.95 * len(data.rows)  # matched to their county
+    assert [row.agency for row in data.held_by("24021", DAY)] == ["Frederick County Sheriff's Office"]
+    assert data.held_by("24021", dt.date(2020, 6, 8)) == []  # not before it was signed
     for row in data.rows:
         assert row.source and row.agency and row.models and set(row.models) <= set(MODELS), row
         assert isinstance(row.verified, bool)
