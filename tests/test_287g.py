@@ -157,6 +157,7 @@ def test_the_notice_is_signed_by_the_holder_and_counts_90_days_for_a_wso_agreeme
                           agreement_signed="2025-04-01")
     text = " ".join(doc.lines())
     assert doc.fields["signer_title"] == "Sheriff, Frederick County"
+    assert doc.fields["agency"] == "Frederick County Sheriff's Office" and doc.fields["agreement_action"] == "end"
     assert "Sheriff, Frederick County" in text and "Chair" not in text and "On behalf of" not in text
     assert "Field Office Director, Enforcement and Removal Operations Baltimore Field Office" in text
     assert "90-days after receipt of such notice" in text
@@ -221,3 +222,15 @@ def test_list_documents_reads_the_catalogue():
     rows = json.loads(runner.invoke(main, ["list-documents", "--format", "json"]).output)
     assert [r["name"] for r in rows] == list(DOCUMENTS)
     assert next(r for r in rows if r["name"] == "287g-notice")["fields"][0] == "agreement_action"
+
+
+def test_a_campaign_redoes_documents_when_the_law_data_changes(tmp_path, monkeypatch):
+    from toolkit import campaign
+
+    first = toolkit.bulk(tmp_path, ids=["frederick-md"], documents=["287g-notice"], formats=["docx"], date=DATE, jobs=1)
+    assert first.count("written") == 1
+    assert toolkit.bulk(tmp_path, ids=["frederick-md"], documents=["287g-notice"], formats=["docx"], date=DATE,
+                        jobs=1).count("skipped") == 1
+    monkeypatch.setattr(campaign, "law_digest", lambda: "a new ICE list")
+    again = toolkit.bulk(tmp_path, ids=["frederick-md"], documents=["287g-notice"], formats=["docx"], date=DATE, jobs=1)
+    assert again.count("written") == 1

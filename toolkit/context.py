@@ -243,7 +243,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         return due(days, unit, federal).date
 
     return {
-        "_fields": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
+        "_fields": {**{k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
+                    **{k: v for block in extra.values() for k, v in getattr(block, "fields", {}).items() if v}},
         "document": document,
         "j": wrap(view, "jurisdiction", j.id),
         "state": wrap({**state, "code": j.state_code}, "state", f"states.{j.state_code}"),

@@ -53,8 +53,8 @@ class DocumentKind:
     #: the lawful alternative, in words: what the document becomes, or what to use instead when refused
     alternative: str = ""
     #: extra blocks the template reads, by name: ``provide(jurisdiction, dataset, date, laws, fields, cautions)``
-    #: returns a mapping (its ``unverified`` attribute, if any, maps fact paths to cautions); a block
-    #: named like ``signer`` gives the default signature (its ``signature``)
+    #: returns a mapping (its ``unverified`` attribute, if any, maps fact paths to cautions, and its
+    #: ``fields`` the field values it chose); a block named like ``signer`` gives the default signature
     reads: Tuple[Tuple[str, Callable[..., Dict[str, Any]]], ...] = ()
 
     def decide(self, laws: Sequence["StateLaw"]) -> Optional[Tuple[StateRule, List["StateLaw"]]]:
