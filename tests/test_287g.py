@@ -114,6 +114,14 @@ def _deciding_states():
 def test_every_jurisdiction_in_a_state_whose_law_decides_is_refused_or_gets_the_alternative():
     deciding = _deciding_states()
     assert "TX" in deciding  # Texas requires detainer compliance
+    law = Law.bundled()
+    for state in law.covered():  # every state whose law requires an agreement or detainer compliance decides
+        laws = law.state_laws(state, DAY)
+        if any(entry.rule("agreement_287g") in ("required", "must_apply") for entry in laws):
+            assert deciding[state]["287g-notice"][0].then == "refuse", state
+            assert deciding[state]["287g-resolution"][0].then == "alternative", state
+        if any(entry.rule("detainers") == "must_honor" for entry in laws):
+            assert deciding[state]["detainer-policy"][0].then == "alternative", state
     data = toolkit.load_jurisdictions()
     checked = 0
     for j in data:

@@ -140,6 +140,18 @@ def templates_digest(templates) -> str:
     return h.hexdigest()
 
 
+def law_digest() -> str:
+    """A hash of the law data documents read (toolkit/law/*.yaml: state laws, calendars, 287(g)
+    agreements): a new state law or ICE list redoes the documents it may change."""
+    from .law import HERE
+
+    h = hashlib.sha256()
+    for path in sorted(HERE.glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def inputs_key(j: Jurisdiction, dataset: Dataset, document: str, fmt: str, date: dt.date,
                fields: Mapping[str, str], templates_hash: str) -> str:
     return _digest(j.id, j.record, j.state, dataset.federal, document, fmt, date.isoformat(), dict(fields),
@@ -273,7 +285,7 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     result = Result(out)
     try:
         previous = {} if force else read_manifest(out)
-        templates_hash = templates_digest(templates)
+        templates_hash = templates_digest(templates) + law_digest()
         done: Dict[Tuple[str, str, str], Dict[str, str]] = {}
         tasks = []
         for j in chosen:

@@ -256,6 +256,8 @@ class Block(dict):
     where they sit in it (``agreement.facts.statute``)."""
 
     unverified: Dict[str, Problem]
+    #: the field values the block chose (for a form to show as defaults)
+    fields: Dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -464,4 +466,5 @@ def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mappi
             fields.get("phone")) if part) or None,
     })
     out.unverified = unverified
+    out.fields = {"agency": agency, "agency_head": head, "agreement_action": action, "instrument": instrument}
     return out
