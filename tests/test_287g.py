@@ -40,6 +40,14 @@ def test_every_agreement_row_has_a_source_a_known_model_and_its_county():
             assert counties[row.fips].state_code == row.state, row
 
 
+def test_where_several_agencies_of_a_county_hold_agreements_the_sheriff_is_the_default():
+    text = " ".join(toolkit.compose("287g-records", "jackson-fl", date=DATE).lines())
+    assert "Custodian of Public Records Jackson County Sheriff's Office" in text
+    jail = toolkit.compose("287g-records", "jackson-fl", date=DATE, agency="Jackson County Correctional Facility")
+    assert "Custodian of Public Records Jackson County Correctional Facility" in " ".join(jail.lines())
+    assert jail.fields["agency_head"] == "Director"
+
+
 def test_termination_clauses_are_read_from_their_own_words():
     clauses = Agreements.bundled().clauses
     assert set(clauses) == set(MODELS)

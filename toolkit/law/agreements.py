@@ -96,6 +96,8 @@ def agency_head(agency: str) -> str:
         return "Sheriff"
     if "police" in lowered:
         return "Chief of Police"
+    if "commissioners" in lowered or "commission" in lowered or "board" in lowered:
+        return "Chair"
     if "jail" in lowered or "detention" in lowered or "correction" in lowered:
         return "Director"
     return "Director"
@@ -336,7 +338,7 @@ def view(j: Any, dataset: Any, date: dt.date, laws: Sequence[Any], fields: Mappi
     A fact to check is a caution on the place a template reads it from (``Block.unverified``), so a
     document that never reads the field office is not cautioned about its address."""
     data = Agreements.bundled()
-    rows = data.held_by(j.fips, date)
+    rows = sorted(data.held_by(j.fips, date), key=lambda r: "sheriff" not in r.agency.lower())  # the sheriff first
     fallback, fallback_head = default_agency(j)
     agency = fields.get("agency") or (rows[0].agency if rows else fallback)
     chosen = [r for r in rows if r.agency.lower() == agency.lower()]
