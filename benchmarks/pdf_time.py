@@ -29,7 +29,8 @@ import weasyprint.pdf.fonts as pdf_fonts
 
 import toolkit
 from toolkit.campaign import select
-from toolkit.render import _env, compose, pdf, search_path
+from toolkit.render import pdf, search_path, template_file
+from toolkit.templating import render as render_template
 
 DATE = dt.date(2026, 11, 23)
 BODY = re.compile(r"<body>(.*)</body>", re.S)
@@ -61,10 +62,13 @@ class Clock:
 
 
 def sources(places: int):
-    data = toolkit.load_jurisdictions()
-    env = _env(search_path(None))
+    tk = toolkit.Toolkit()
+    data = tk.load_jurisdictions()
+    env = tk._env(search_path(None))
     chosen = select(data, states=["VA", "NC", "GA", "TX"])[:places]
-    return [pdf.html(compose(doc, j, data, DATE, {}), DATE, env) for j in chosen for doc in toolkit.DOCUMENTS]
+    stamp = f"{DATE}T00:00:00Z"
+    return [render_template(env, "shell.html.j2", {"doc": tk.compose(doc, j, date=DATE), "stamp": stamp})
+            for j in chosen for doc in toolkit.DOCUMENTS]
 
 
 def one_by_one(htmls, setup, clock):
@@ -146,7 +150,9 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # the fontTools fallback warns once per font
     htmls = sources(args.places)
-    setup = pdf._setup(search_path(None))
+    roots = search_path(None)
+    made = pdf.Setup(roots, template_file(roots, "style.css"))
+    setup = (made.fetch, made.stylesheets, made.font_config)
     clock = Clock()
     print(f"{len(htmls)} documents, WeasyPrint {weasyprint.__version__}")
     hb = measure("HarfBuzz-subset", htmls, args.batch, setup, clock)

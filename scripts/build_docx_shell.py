@@ -45,14 +45,16 @@ STYLES = {
     "Recital": (None, 11.5, False, False, "left", 0, 9, 0, 0.5),
     "List Item": (None, 11.5, False, False, "left", 0, 6, 0.5, -0.3),
     "Fill": (None, 11.5, False, False, "left", 6, 6, 0, 0),
-    "Signature": (None, 11.5, False, False, "left", 0, 0, 3.25, 0),
+    "Signature": (None, 11.5, False, False, "left", 0, 0, 3.1, 0),
     "Copies": (None, 10, False, False, "left", 0, 0, 0, 0),
     "Spacer": (None, 11.5, False, False, "left", 0, 0, 0, 0),
 }
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 #: styles that stay on the page of the paragraph after them
 KEEP_WITH_NEXT = {"Letterhead Name", "Letterhead", "Dateline", "Subject", "Title", "Heading 2", "Lead-in", "Address",
-                  "Signature"}
+                  "Signature", "Fill"}
+#: styles whose paragraph is never split between pages (body text may be, as in the PDF: widow control)
+KEEP_TOGETHER = KEEP_WITH_NEXT | {"List Item"}
 #: the rule under the letterhead: the same border on each of its lines is drawn once, under the last
 RULE = '<w:pBdr {}><w:bottom w:val="single" w:sz="10" w:space="6" w:color="222222"/></w:pBdr>'
 
@@ -82,7 +84,7 @@ def build(path: Path) -> None:
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         fmt.left_indent, fmt.first_line_indent = Inches(left), Inches(first)
         fmt.keep_with_next = name in KEEP_WITH_NEXT
-        fmt.keep_together = True
+        fmt.keep_together = name in KEEP_TOGETHER
         if name.startswith("Letterhead"):
             style.element.get_or_add_pPr().append(parse_xml(RULE.format(nsdecls("w"))))
     # The Title style of the default template has a border and a theme font: make it plain.

@@ -129,7 +129,7 @@ def test_the_sender_is_the_office_with_its_address_and_the_reply_goes_there():
     resolution = " ".join(toolkit.compose("resolution", "santa-clara", date=TODAY).lines())
     assert "President of the Board of Supervisors, County of Santa Clara" in text
     assert "The President of the Board of Supervisors is directed to sign and send" in resolution
-    assert "President of the Board of Supervisors, Santa Clara County Board of Supervisors" in resolution
+    assert "ABSTAIN: President of the Board of Supervisors, County of Santa Clara ATTEST:" in resolution
 
 
 def test_the_reasons_are_given_with_their_sources_where_they_hold(today):
@@ -157,3 +157,13 @@ def test_an_organiser_can_replace_the_reasons(write_yaml):
         """)
     text = " ".join(toolkit.compose("letter", "my-county", data=path, date=TODAY).lines())
     assert "Our county's own survey found" in text and "Theodore" not in text
+
+
+def test_the_foia_request_comes_with_a_plain_text_copy_for_the_portal(tmp_path):
+    paths = toolkit.write("foia", "santa-clara", out=tmp_path, date=TODAY)
+    assert sorted(p.suffix for p in paths) == [".docx", ".pdf", ".txt"]
+    text = (tmp_path / "santa-clara-foia.txt").read_text(encoding="utf-8")
+    assert "Dear FOIA Officer:" in text and "\n1. policies, memoranda" in text and "\n5. records showing" in text
+    assert "<" not in text and "Printed name: ____" in text
+    # the other documents are not filed through a portal
+    assert [p.suffix for p in toolkit.write("letter", "santa-clara", out=tmp_path, date=TODAY, formats=["docx"])] == [".docx"]

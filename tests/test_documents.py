@@ -219,10 +219,12 @@ def test_restamped_fonts_keep_valid_checksums():
 
     from toolkit.render.pdf import _checksum, _font_stamp, restamp_font
 
-    original = open("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf", "rb").read() \
-        if os.path.exists("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf") else None
-    if original is None:
+    import glob
+
+    found = sorted(glob.glob("/usr/share/fonts/truetype/liberation*/LiberationSerif-Regular.ttf"))
+    if not found:
         pytest.skip("Liberation Serif is not installed")
+    original = open(found[0], "rb").read()
     stamp = _font_stamp(dt.date(2026, 11, 23))
     font = restamp_font(original, stamp)
     assert len(font) == len(original) and font != original
@@ -297,7 +299,8 @@ def test_document_write_and_to_bytes(tmp_path):
     doc = toolkit.compose("foia", "arlington", date=DATE, signer="Ana Pérez")
     assert doc.kind == "foia" and doc.jurisdiction == "arlington" and doc.fields["signer"] == "Ana Pérez"
     paths = doc.write(tmp_path, ["docx"])
-    assert paths == [tmp_path / "arlington-foia.docx"] and paths[0].read_bytes() == doc.to_bytes("docx")
+    assert paths == [tmp_path / "arlington-foia.docx", tmp_path / "arlington-foia.txt"]  # with the portal's text
+    assert paths[0].read_bytes() == doc.to_bytes("docx") and paths[1].read_text(encoding="utf-8") == doc.text()
 
 
 # --- the DOCX shell and the layout of both formats ---------------------------------------------

@@ -148,3 +148,10 @@ def test_an_include_that_links_out_of_the_folder_is_refused(tmp_path):
     os.unlink(folder / "x.j2")
     (folder / "x.j2").write_text("<p>INSIDE</p>", encoding="utf-8")
     assert "INSIDE" in toolkit.compose("letter", "santa-clara", date=DATE, templates=folder).lines()
+
+
+def test_a_syntax_error_names_the_template_file_and_line(tmp_path):
+    folder = write_templates(tmp_path / "mine", **{"letter.xml.j2": LETTER.replace("PARA", "{{ j.name + }}")})
+    with pytest.raises(TemplateError) as info:
+        toolkit.compose("letter", "santa-clara", date=DATE, templates=folder)
+    assert info.value.path == str(folder / "letter.xml.j2") and info.value.line == 2 and "syntax" in str(info.value)

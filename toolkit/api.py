@@ -26,6 +26,7 @@ from .context import check_fields
 from .data import dataset as _dataset
 from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
+from .documents import kind as document_kind
 from .errors import DataError, ToolkitError, UnverifiedFactWarning
 from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose_with, search_path, template_file
@@ -73,6 +74,11 @@ class Toolkit:
 
     def __repr__(self) -> str:
         return f"Toolkit(data={self.data!r}, templates={self.templates!r})"
+
+    def __reduce__(self):
+        """A copy (or a pickle sent to another process) is a fresh Toolkit with the same settings:
+        caches and locks stay with their owner."""
+        return (Toolkit, (self.data, self.templates))
 
     # --- caches ---------------------------------------------------------------------------------
 
@@ -171,6 +177,8 @@ class Toolkit:
         """Write ``doc`` in each of ``formats`` into ``out`` (see :meth:`Document.write`)."""
         check_formats(formats)
         rendered = [(fmt, self.to_bytes(doc, fmt)) for fmt in formats]
+        if formats and document_kind(doc.kind).text_copy:
+            rendered.append(("txt", doc.text().encode("utf-8")))
         folder = Path(out)
         return [atomic_write(folder, output_name(doc.jurisdiction, doc.kind, fmt), payload) for fmt, payload in rendered]
 

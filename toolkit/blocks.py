@@ -106,6 +106,23 @@ class Document:
                 out.append(block.text)
         return [line for line in out if line.strip()]
 
+    def text(self) -> str:
+        """The document as plain text, paragraphs apart and lists numbered, to paste into a web form
+        (the DHS FOIA portal takes a request's text, not a file)."""
+        parts: List[str] = []
+        for block in self.blocks:
+            if block.kind == "fill":
+                parts.append(f"{block.label}: " + "_" * 30)
+            elif block.kind == "ol":
+                parts.append("\n".join(f"{n}. {runs_text(item, '')}" for n, item in enumerate(block.lines, 1)))
+            elif block.kind == "ul":
+                parts.append("\n".join(f"- {runs_text(item, '')}" for item in block.lines))
+            elif block.lines:
+                parts.append("\n".join(runs_text(line, "_" * 30) for line in block.lines if runs_text(line).strip()))
+            elif block.text.strip():
+                parts.append(runs_text(block.runs, "_" * 30))
+        return "\n\n".join(part for part in parts if part.strip()) + "\n"
+
     def _owner(self) -> "Toolkit":
         if self.toolkit is not None:
             return self.toolkit
@@ -124,8 +141,8 @@ class Document:
         return self._owner().write_document(self, out, formats)
 
 
-def runs_text(runs: List[Run]) -> str:
-    return "".join(BLANK if r.blank else r.text for r in runs)
+def runs_text(runs: List[Run], blank: str = BLANK) -> str:
+    return "".join(blank if r.blank else r.text for r in runs)
 
 
 #: An ``&`` that does not start one of XML's own entities or a character reference.
@@ -158,7 +175,8 @@ def parse(markup: str, template: str, sources: Iterable[str] = ()) -> Document:
             block.runs = _runs(element, template, sources)
         blocks.append(block)
     for block, following in zip(blocks, blocks[1:]):
-        block.lead_in = block.kind == "p" and following.kind in LIST_KINDS and block.text.rstrip().endswith(":")
+        block.lead_in = (block.kind == "p" and following.kind in LIST_KINDS | {"fill"}
+                         and block.text.rstrip().endswith(":"))
     return Document(root.get("title", ""), root.get("lang", "en"), blocks)
 
 

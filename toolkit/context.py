@@ -257,7 +257,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "federal_foia_days": FEDERAL_FOIA_DAYS,
         "program": wrap(program, "program", "program"),
         "law": wrap(state_law, "law", "law"),
-        "officers": wrap(dict(officers), "officers", "officers"),
+        "officers": wrap({**officers, "signature": officers.signature("presiding")}, "officers", "officers"),
         "reasons": [wrap(r, f"reasons[{i}]", f"{reasons_from}[{i}]") for i, r in enumerate(reasons)],
         **{name: Record(dict(value), name, j.id, j.path, j.line, facts=name, cautions=cautions,
                         unverified=ChainMap(getattr(value, "unverified", {}), dataset.unverified))

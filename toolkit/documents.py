@@ -46,6 +46,9 @@ class DocumentKind:
     policy: bool = False
     #: False where a jurisdiction that owns its state bureau (D.C.) has no one to send it to
     own_bureau_ok: bool = True
+    #: True where the document is filed by pasting its text into a web form (the DHS FOIA portal):
+    #: writing it also writes ``<id>-<kind>.txt``
+    text_copy: bool = False
     #: what the document is about, for lists and forms
     topic: str = "Secure Communities"
     #: state-law rules that refuse the document, or call for its lawful alternative (first match wins)
@@ -104,7 +107,7 @@ DOCUMENTS: Dict[str, DocumentKind] = {
         DocumentKind("foia", "Federal FOIA request", "foia.xml.j2",
                      "a Freedom of Information Act request to ICE for its records on Secure Communities in the"
                      " jurisdiction",
-                     ("requester", "fee_limit", "expedite") + SENDER_FIELDS, signer="counsel"),
+                     ("requester", "fee_limit", "expedite") + SENDER_FIELDS, signer="counsel", text_copy=True),
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
                      ("requester",) + SENDER_FIELDS, signer="counsel", own_bureau_ok=False),

@@ -26,6 +26,8 @@ from ..errors import TemplateError
 
 BLANK = "_" * 28
 FILL_BLANK = "_" * 40
+SIGNATURE_LINE = "_" * 32  # the signature itself (the PDF's 2.6 in)
+SIGNATURE_BLANK = "_" * 18  # a blank after a label in the signature block (the PDF's 1.6 in)
 
 # block kind -> Word style of each of its paragraphs
 STYLE = {
@@ -77,10 +79,10 @@ def paragraphs(document: Document) -> List[Dict[str, object]]:
                 out.append({"style": "Letterhead" if i else "Letterhead Name", "runs": _runs(line)})
         elif kind in ("address", "signature", "cc"):
             style = {"address": "Address", "signature": "Signature", "cc": "Copies"}[kind]
-            if kind != "cc":
-                out.append({"style": "Spacer", "runs": _Xml("")})
-            for line in block.lines:
-                out.append({"style": style, "runs": _runs(line)})
+            out.append({"style": "Spacer", "runs": _Xml("")})
+            for i, line in enumerate(block.lines):
+                blank = BLANK if kind != "signature" else SIGNATURE_BLANK if i else SIGNATURE_LINE
+                out.append({"style": style, "runs": _runs(line, blank)})
         elif kind in ("ol", "ul"):
             for i, item in enumerate(block.lines, start=1):
                 marker = f"{i}.\t" if kind == "ol" else "•\t"
