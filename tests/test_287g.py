@@ -250,3 +250,11 @@ def test_a_campaign_redoes_documents_when_the_law_data_changes(tmp_path, monkeyp
     monkeypatch.setattr(campaign, "law_digest", lambda: "a new ICE list")
     again = toolkit.bulk(tmp_path, ids=["frederick-md"], documents=["287g-notice"], formats=["docx"], date=DATE, jobs=1)
     assert again.count("written") == 1
+
+
+@pytest.mark.parametrize("place", ["frederick-md", "santa-clara", "harris-tx", "autauga-al", "washington-or", "clay-fl"])
+def test_the_records_request_counts_the_response_time_as_the_state_records_request_does(place):
+    def response(doc):
+        return next(line for line in toolkit.compose(doc, place, date=DATE).lines() if line.startswith("Response time."))
+
+    assert response("287g-records") == response("records-request")
