@@ -166,6 +166,8 @@ def test_a_county_that_holds_an_agreement_is_asked_to_end_it_and_one_without_not
     assert "NOT ENTER INTO A 287(g) AGREEMENT" in none and "shows no agreement" in none
     assert "requests that the Sheriff not enter into, or apply for, an agreement" in none
     assert "end its agreement" not in none
+    notice = " ".join(toolkit.compose("287g-notice", "santa-clara", date=DATE).lines())
+    assert "will not enter into one" in notice and "Cal. Gov. Code §§ 7284-7284.12" in notice  # the limiting law
 
 
 def test_the_notice_is_signed_by_the_holder_and_counts_90_days_for_a_wso_agreement():
