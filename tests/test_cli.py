@@ -127,7 +127,7 @@ def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
 
     checked = tmp_path / "checked.yaml"
     checked.write_text(textwrap.dedent(CHECKED).lstrip("\n"), encoding="utf-8")
-    assert "before sending" not in invoke("letter", "--jurisdiction", "springfield", "--data", str(checked),
+    assert "before sending" not in invoke("foia", "--jurisdiction", "springfield", "--data", str(checked),
                                           "--format", "docx", "--out", str(tmp_path), "--date", DATE).output
     texas = invoke("resolution", "--county", "harris", "--state", "TX", "--format", "docx", "--out", str(tmp_path),
                    "--date", DATE).output

@@ -49,7 +49,7 @@ def test_today_the_history_is_recited_and_no_opt_out_is_promised(today, jid):
 def test_a_state_that_limits_cooperation_is_cited_in_support(today):
     for kind in ("letter", "resolution"):
         text = today["santa-clara", kind][0]
-        assert "Cal. Gov. Code §§ 7284" in text
+        assert "Cal. Gov't Code §§ 7284" in text
         assert "contrary to that law" not in text
     resolution = today["santa-clara", "resolution"][0]
     assert "No funds, personnel or facilities of the County of Santa Clara shall be used" in resolution

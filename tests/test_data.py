@@ -112,16 +112,23 @@ SPRINGFIELD = """
 
 
 #: a place every fact of whose letter is marked checked (its own state bureau and FBI office included)
-CHECKED = SPRINGFIELD + """\
+#: (in a state whose cooperation law the data has as none, so that no state-law caution applies either;
+#: the FOIA request, which recites no part of the program's history, some of which is unverified)
+CHECKED = """
+    jurisdictions:
+      - id: springfield
+        name: Springfield
+        kind: city
+        state: PA
         chair_title: Mayor
-        counsel_title: Corporation Counsel
+        counsel_title: City Solicitor
         sources: [example]
     states:
-      IL:
-        name: Illinois
-        sib: {name: Illinois State Police, address: [801 South Seventh Street, "Springfield, IL 62703"], source: x}
-        records_law: {name: Freedom of Information Act, citation: 5 ILCS 140, source: x}
-        county_body: {title: County Board, source: x}
+      PA:
+        name: Pennsylvania
+        sib: {name: Pennsylvania State Police, address: [1800 Elmerton Avenue, "Harrisburg, PA 17110"], source: x}
+        records_law: {name: Right-to-Know Law, citation: 65 P.S. § 67.101 et seq., source: x}
+        county_body: {title: Board of Commissioners, source: x}
     federal:
       fbi_cjis: {name: FBI, division: CJIS, address: ["1000 Custer Hollow Road", "Clarksburg, WV 26306"], source: x}
       ice: {name: ICE, address: ["500 12th Street SW", "Washington, DC 20536"], source: x}
@@ -289,7 +296,7 @@ def test_documents_name_the_unverified_facts_they_use(write_yaml):
     checked = write_yaml(CHECKED, "checked.yaml")
     with warnings.catch_warnings():
         warnings.simplefilter("error", toolkit.UnverifiedFactWarning)
-        toolkit.render("letter", "springfield", "docx", data=checked, date="2026-11-23")  # every fact it uses is checked
+        toolkit.render("foia", "springfield", "docx", data=checked, date="2026-11-23")  # every fact it uses is checked
 
     path = write_yaml(SPRINGFIELD + "        verified: false\n")
     with pytest.warns(toolkit.UnverifiedFactWarning) as caught:

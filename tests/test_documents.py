@@ -275,7 +275,7 @@ def test_unverified_facts_travel_with_the_document(tmp_path):
 
     checked = tmp_path / "checked.yaml"
     checked.write_text(textwrap.dedent(CHECKED).lstrip("\n"), encoding="utf-8")
-    assert toolkit.compose("letter", "springfield", data=checked, date=DATE).cautions == ()
+    assert toolkit.compose("foia", "springfield", data=checked, date=DATE).cautions == ()
 
 
 def test_a_data_file_that_restates_a_state_drops_the_bundled_caution(tmp_path):

@@ -83,8 +83,8 @@ def test_levers_leave_out_what_state_law_decides(law):
     assert len(everything) == 5
     california = levers(law.state_laws("CA", D(2026, 11, 25)))
     assert not any("detainer" in text for text in california)   # SB 54 already bars detainer holds
-    assert any("287(g)" in text for text in california) or law.state_laws("CA", D(2026, 11, 25))[0].rule(
-        "agreement_287g")
+    assert not any("287(g)" in text for text in california)     # and bans 287(g) agreements
+    assert any("287(g)" in text for text in levers(law.state_laws("PA", D(2026, 11, 25))))  # none in Pennsylvania
 
 
 def test_past_acts_are_only_those_on_or_before_the_date():

@@ -76,7 +76,10 @@ def official_style(census_name: str):
 
 def with_article(name: str) -> str:
     """How a sentence names a government: "the County of Santa Clara", "the District of Columbia",
-    but "Allegheny County" (a name that ends in its kind takes no article)."""
+    but "Allegheny County" (a name that ends in its kind takes no article); a name written with its
+    own "The" keeps it in lower case mid-sentence."""
+    if name.startswith("The "):
+        return "the " + name[4:]
     words = name.split()
     return name if words and words[-1].lower() in KIND_WORDS else f"the {name}"
 
@@ -146,10 +149,12 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         cautions.append(Problem(kind.alternative_note(decided[1]), decided[1][0].path, decided[1][0].line, None, j.id,
                                 f"law.{j.state_code}.{decided[1][0].id}", "law"))
     extra = {name: provide(j, dataset, date, laws, fields, cautions) for name, provide in kind.reads}
-    requiring = [entry for entry in laws if entry.requires]
+    requiring = [entry for entry in laws if entry.binding]
     if kind.policy:
         cautions.extend(entry.caution() for entry in requiring)
     used = {f"law.{j.state_code}.{entry.id}" for entry in laws}
+    if kind.policy:   # the letter and resolution recite the program's history
+        used.update(f"timeline.{e.id}" for e in status.events if e.topic == "program")
     cautions.extend(problem for problem in law.problems if problem.field in used)
     view = {
         **record,
@@ -222,6 +227,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "laws": [law_view(entry) for entry in laws],
         "requiring": [law_view(entry) for entry in requiring],
         "limiting": [law_view(entry) for entry in laws if not entry.requires],
+        "duties": [law_view(entry) for entry in laws if entry.requires and not entry.binding],
         "requires": bool(requiring),
         "detainers_required": any(entry.rule("detainers") == "must_honor" for entry in laws),
         "agreement_required": any(entry.rule("agreement_287g") in ("required", "must_apply") for entry in laws),

@@ -39,6 +39,9 @@ RULES: Dict[str, Tuple[str, ...]] = {
 #: An entry whose effective date the research could not read is known to be in force from this date
 #: (when the state-law data was compiled) and is not applied to documents dated earlier.
 KNOWN_IN_FORCE = dt.date(2026, 11, 1)
+#: The rule values that take a choice away from a county.
+BINDING = {"local_policy": ("barred",), "detainers": ("must_honor",), "agreement_287g": ("required", "must_apply"),
+           "resources": ("must_not_limit",), "information": ("must_share",)}
 TEXT_FIELDS = ("title", "citation", "effect", "penalties", "enjoined", "applies_to", "note")  # read as one-line text
 
 
@@ -125,6 +128,13 @@ class StateLaw:
     def requires(self) -> bool:
         """True for a law that requires cooperation or bans "sanctuary" policies."""
         return self.kind in ("requires", "bans_sanctuary")
+
+    @property
+    def binding(self) -> bool:
+        """True for a requiring law that takes a choice away from the county: it bars local policies
+        limiting cooperation, or mandates detainer holds, a 287(g) agreement or information sharing.
+        A narrower duty (e.g. a jail's status query) is cited but leaves the county's choices open."""
+        return self.requires and any(self.rule(name) in values for name, values in BINDING.items())
 
     def caution(self) -> Problem:
         """The "before sending" line for a document that must respect this law."""
