@@ -18,6 +18,7 @@ from toolkit.law.agreements import MODELS, Agreements, operative
 
 DAY = dt.date.fromisoformat(DATE)
 NEW = [name for name, kind in DOCUMENTS.items() if kind.topic == "287(g) and detainers"]
+SB54 = next(law.citation for law in Law.bundled().state_laws("CA", DAY) if law.id == "ca-sb54-2017")
 
 
 # --- the data ---------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def test_a_county_that_holds_an_agreement_is_asked_to_end_it_and_one_without_not
     assert "requests that the Sheriff not enter into, or apply for, an agreement" in none
     assert "end its agreement" not in none
     notice = " ".join(toolkit.compose("287g-notice", "santa-clara", date=DATE).lines())
-    assert "will not enter into one" in notice and "Cal. Gov. Code §§ 7284-7284.12" in notice  # the limiting law
+    assert "will not enter into one" in notice and SB54 in notice  # the state law that limits cooperation
 
 
 def test_the_notice_is_signed_by_the_holder_and_counts_90_days_for_a_wso_agreement():
@@ -183,6 +184,16 @@ def test_the_notice_is_signed_by_the_holder_and_counts_90_days_for_a_wso_agreeme
     jem = " ".join(toolkit.compose("287g-notice", "frederick-md", date=DATE).lines())
     assert "agreement ends when you receive it" in jem and "90 days" not in jem
     assert "If the agreement as signed provides otherwise" in jem  # a 2020 agreement may predate the clause
+
+
+def test_where_state_law_bans_agreements_the_notice_and_resolution_cite_it():
+    bans = [law for law in Law.bundled().state_laws("MD", DAY) if law.rule("agreement_287g") == "banned"]
+    assert bans  # Maryland, 2026
+    for doc in ("287g-notice", "287g-resolution"):
+        text = " ".join(toolkit.compose(doc, "frederick-md", date=DATE).lines())
+        assert all(law.citation in text for law in bans), doc
+    assert "This notice is given as that law requires" in " ".join(
+        toolkit.compose("287g-notice", "frederick-md", date=DATE).lines())
 
 
 def test_the_notice_warns_that_an_older_agreement_may_have_another_clause():
@@ -209,7 +220,7 @@ def test_the_detainer_policy_cites_the_courts_and_the_state_law_that_limits():
     assert "AN ORDINANCE OF THE SANTA CLARA COUNTY BOARD OF SUPERVISORS ON IMMIGRATION DETAINERS" in text
     assert "Galarza v. Szalczyk, 745 F.3d 634 (3d Cir. 2014)" in text and "Miranda-Olivares" in text
     assert "unless a judicial warrant or court order authorizes the hold" in text
-    assert "Cal. Gov. Code §§ 7284-7284.12" in text and "8 U.S.C. §§ 1373, 1644" in text
+    assert SB54 in text and "8 U.S.C. §§ 1373, 1644" in text
     assert "requests that the Sheriff adopt sections 2 to 7" in text and "BE IT ORDAINED" in text
 
 
