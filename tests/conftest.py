@@ -39,6 +39,7 @@ def words(text: str) -> list:
     # pdftotext joins a word hyphenated at a line's end without its hyphen ("criminal-|history" ->
     # "criminalhistory"), so hyphens are compared out of both formats
     text = re.sub(r"[-\u2010\u2011]", "", text)
+    text = re.sub(r"([\u2013\u2014])\s+", r"\1", text)   # a range ("7283–7283.2") may break after its dash
     return [w for w in text.split() if not re.fullmatch(r"\d+\.|•", w)]
 
 

@@ -316,6 +316,52 @@ def check_command(ctx, data, warnings):
     click.echo(f"{shown}: OK ({unverified} fact(s) marked unverified)")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this computer (127.0.0.1) also needs --allow-remote.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--allow-remote", is_flag=True, help="Allow --host to be an address other computers reach (e.g. 0.0.0.0).")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Another name this server is reached by (checked against the Host header); repeatable.")
+@click.option("--data", type=click.Path(dir_okay=False, exists=True), help="Use this YAML data file.")
+def serve_command(host, port, allow_remote, allowed_hosts, data):
+    """Start the web interview on this computer: choose a document and a place, answer a few
+    questions, download DOCX or PDF. In English and Spanish.
+
+    Example: toolkit serve   (then open the address it prints)
+    """
+    try:
+        from . import web  # Flask and friends are imported only for this command
+    except ImportError as exc:
+        raise click.ClickException(f"the web interview needs the 'web' extra ({exc.name} is missing):"
+                                   " python3 -m pip install 'toolkit[web]'") from None
+    if not web.is_loopback(host) and not allow_remote:
+        raise click.UsageError(f"--host {host} lets other computers reach the interview; add --allow-remote"
+                               " if that is what you want")
+    if data:
+        import toolkit
+
+        try:  # a broken file is one clear line now, not an error page later
+            toolkit.load_jurisdictions(data)
+        except toolkit.ToolkitError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def ready(address: str) -> None:
+        if not web.is_loopback(host):
+            listening = address.rsplit(":", 1)[1].rstrip("/")
+            click.echo(f"warning: listening on {host}: anyone who can reach this computer on port {listening} can use"
+                       " the interview (there is no login); stop it with Ctrl-C when you are done", err=True)
+        click.echo(f"toolkit: the interview is at {address}  (open it in your browser; Ctrl-C stops it)")
+
+    try:
+        web.serve(host, port, data=data, extra_hosts=allowed_hosts, ready=ready)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from None
+    except KeyboardInterrupt:
+        pass
+    click.echo("toolkit: stopped", err=True)
+
+
 @main.command("list-documents")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_documents_command(fmt):
