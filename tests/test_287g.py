@@ -271,3 +271,19 @@ def test_the_records_request_counts_the_response_time_as_the_state_records_reque
         return next(line for line in toolkit.compose(doc, place, date=DATE).lines() if line.startswith("Response time."))
 
     assert response("287g-records") == response("records-request")
+
+
+def test_the_web_interview_offers_the_new_kinds_with_their_defaults_and_refusals():
+    import html
+
+    pytest.importorskip("flask", reason="the web extra (flask) is not installed")
+    from toolkit.web import create_app
+
+    client = create_app(testing=True).test_client()
+    home = html.unescape(client.get("/").get_data(as_text=True))
+    assert all(DOCUMENTS[name].title in home for name in NEW)
+    page = html.unescape(client.get("/details?document=287g-notice&jurisdiction=frederick-md").get_data(as_text=True))
+    assert 'value="Frederick County Sheriff\'s Office"' in page and 'value="end"' in page
+    sb8 = next(law.citation for law in Law.bundled().state_laws("TX", dt.date.today()) if law.rule("agreement_287g"))
+    refused = client.get("/details?document=287g-notice&jurisdiction=harris-tx")
+    assert refused.status_code == 400 and sb8 in html.unescape(refused.get_data(as_text=True))
