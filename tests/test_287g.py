@@ -163,6 +163,8 @@ def test_a_county_that_holds_an_agreement_is_asked_to_end_it_and_one_without_not
     assert "requests that the Sheriff end its agreement under the Jail Enforcement Model" in held
     assert "does not direct the Sheriff" in held and "Baltimore Field Office" in held
     assert "“Termination by the LEA shall be provided, in writing, to the local Field Office”" in held
+    renew = " ".join(toolkit.compose("287g-resolution", "frederick-md", date=DATE, agreement_action="not-renew").lines())
+    assert "NOT RENEW OR EXTEND ITS 287(g) AGREEMENT" in renew and "not renew or extend its agreement under" in renew
     none = " ".join(toolkit.compose("287g-resolution", "santa-clara", date=DATE).lines())
     assert "NOT ENTER INTO A 287(g) AGREEMENT" in none and "shows no agreement" in none
     assert "requests that the Sheriff not enter into, or apply for, an agreement" in none
