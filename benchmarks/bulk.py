@@ -3,7 +3,9 @@
 
 Prints documents per second for DOCX and PDF bulk runs with 1 and 2 jobs, the naive loop (one
 ``toolkit.render()`` call per document), LibreOffice converting the same DOCX files to PDF (what
-a mail-merge user does today), and peak memory for 1,000 vs 10,000 DOCX documents.
+a mail-merge user does today), peak memory for 1,000 vs 10,000 DOCX documents, a rerun that
+skips everything, ``toolkit check`` (the sample it composes vs every place), and the PDF time of a
+field at the length limit (why the limit is 4,000 characters).
 
 Usage: python benchmarks/bulk.py [--places 25] [--quick]
 """
@@ -76,6 +78,40 @@ print(own + kids)
     return int(out.stdout.split()[-1]) / 1024
 
 
+def rerun(ids, out) -> float:
+    """Files per second of a rerun in which every file is unchanged (skipped after hashing)."""
+    toolkit.bulk(out, ids=ids, formats=["docx"], date=DATE, jobs=1)
+    start = time.perf_counter()
+    result = toolkit.bulk(out, ids=ids, formats=["docx"], date=DATE, jobs=1)
+    assert result.count("skipped") == len(result.rows)
+    return len(result.rows) / (time.perf_counter() - start)
+
+
+def check_times():
+    """Seconds for ``toolkit check`` of the bundled data, and for composing every place."""
+    import datetime as dt
+
+    from toolkit.checking import check, compose_all
+
+    start = time.perf_counter()
+    report = check()
+    sample = time.perf_counter() - start
+    data = toolkit.load_jurisdictions()
+    start = time.perf_counter()
+    compose_all(data, list(data), dt.date(2026, 11, 23))
+    return report.documents, sample, len(data) * len(DOCS), time.perf_counter() - start
+
+
+def long_field_pdf(lengths=(100, 1000, 2000, 4000)):
+    """PDF seconds of a letter whose signer is one unbroken word of each length."""
+    out = []
+    for n in lengths:
+        start = time.perf_counter()
+        toolkit.render("letter", "santa-clara", "pdf", date=DATE, signer="W" * n)
+        out.append((n, time.perf_counter() - start))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--places", type=int, default=25, help="jurisdictions (x4 documents) per measurement")
@@ -102,6 +138,12 @@ def main() -> None:
     if lo:
         print(f"ratio PDF bulk (2 jobs) / LibreOffice: {pdf2 / lo:5.2f}x   (target >= 3)")
     print(f"ratio --jobs 2 / --jobs 1: PDF {pdf2 / pdf1:4.2f}x, DOCX {docx2 / docx1:4.2f}x   (target >= 1.8)")
+    print(f"rerun, all unchanged (DOCX): {rerun(ids, work / 'r'):8.1f} files/s")
+    sample_docs, sample, every_docs, every = check_times()
+    print(f"toolkit check (bundled): {sample:.2f} s composing {sample_docs} documents;"
+          f" composing all {every_docs} would take {every:.1f} s")
+    for length, seconds in long_field_pdf():
+        print(f"PDF letter, signer of {length:5d} characters without a space: {seconds:6.2f} s")
     if not args.quick:
         small, large = peak_memory(1000), peak_memory(10000)
         print(f"peak memory: 1,000 docs {small:.0f} MiB, 10,000 docs {large:.0f} MiB, ratio {large / small:4.2f}x"

@@ -40,7 +40,9 @@ def words(text: str) -> list:
     # "criminalhistory"), so hyphens are compared out of both formats
     text = re.sub(r"[-\u2010\u2011]", "", text)
     text = re.sub(r"([\u2013\u2014])\s+", r"\1", text)   # a range ("7283–7283.2") may break after its dash
-    return [w for w in text.split() if not re.fullmatch(r"\d+\.|•", w)]
+    # a fill-in blank is dropped above; punctuation left alone beside one ("request of ____, reference")
+    # comes out of pdftotext in another order, so lone punctuation is dropped too
+    return [w for w in text.split() if not re.fullmatch(r"\d+\.|•|[,.;:]", w)]
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def test_is_business_day():
 
 
 def test_an_unknown_day_unit_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(toolkit.DataError):
         add_days(D(2026, 11, 23), 5, "working")
 
 

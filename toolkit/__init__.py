@@ -26,7 +26,7 @@ from .blocks import Document
 from .campaign import bulk
 from .data.dataset import Dataset, Jurisdiction
 from .documents import DOCUMENTS, FIELDS
-from .errors import (DataError, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction,
+from .errors import (DataError, NotApplicable, OutputError, Problem, TemplateError, ToolkitError, UnknownJurisdiction,
                      UnverifiedFactWarning)
 
 
@@ -47,6 +47,7 @@ __all__ = [
     "Jurisdiction",
     "ToolkitError",
     "DataError",
+    "NotApplicable",
     "UnknownJurisdiction",
     "TemplateError",
     "OutputError",

@@ -28,7 +28,8 @@ from .data.dataset import Dataset, Jurisdiction
 from .data.lookup import find
 from .documents import kind as document_kind
 from .errors import DataError, ToolkitError, UnverifiedFactWarning
-from .output import atomic_write, output_name
+from .deadlines import check_date
+from .output import output_name, write_all
 from .render import FORMATS, check_formats, compose_with, search_path, template_file
 from .resources import bundled
 from .templating import Sandbox, environment
@@ -43,13 +44,13 @@ T = TypeVar("T")
 
 def _date(date: DateLike) -> dt.date:
     if date is None:
-        return dt.date.today()
+        return check_date(dt.date.today())
     if isinstance(date, dt.datetime):
-        return date.date()
+        return check_date(date.date())
     if isinstance(date, dt.date):
-        return date
+        return check_date(date)
     try:
-        return dt.date.fromisoformat(str(date))
+        return check_date(dt.date.fromisoformat(str(date)))
     except ValueError:
         raise ToolkitError(f"date '{date}' is not a date written YYYY-MM-DD", input="date") from None
 
@@ -179,8 +180,7 @@ class Toolkit:
         rendered = [(fmt, self.to_bytes(doc, fmt)) for fmt in formats]
         if formats and document_kind(doc.kind).text_copy:
             rendered.append(("txt", doc.text().encode("utf-8")))
-        folder = Path(out)
-        return [atomic_write(folder, output_name(doc.jurisdiction, doc.kind, fmt), payload) for fmt, payload in rendered]
+        return write_all(Path(out), [(output_name(doc.jurisdiction, doc.kind, fmt), payload) for fmt, payload in rendered])
 
     def render(self, document: str, jurisdiction: Union[str, Jurisdiction], format: str = "pdf", *,
                data: Optional[PathLike] = None, date: DateLike = None, templates: Optional[PathLike] = None,

@@ -5,8 +5,13 @@ every file (jurisdiction, document, format, path, sha256, bytes, status, error, 
 ``unverified`` names the facts marked ``verified: false`` that went into the file (check those
 before sending). ``inputs`` is a hash of everything a file depends on (the merged record, the
 templates, the toolkit version, the date, the fields, the format); a rerun skips a file whose
-inputs and bytes are unchanged. Each file is written atomically; a lock keeps two runs out of one folder; Ctrl-C stops
-after writing the manifest of what was done, so the next run picks up there.
+inputs and bytes are unchanged. Each file is written atomically; a lock keeps two runs out of one folder; Ctrl-C or
+SIGTERM stops after writing the manifest of what was done, so the next run picks up there.
+
+A file's path always follows from its jurisdiction, document and format, never from the manifest (an
+edited manifest cannot point a rerun or the zip at another file). Any error while making a file,
+expected or not, becomes a ``failed`` row; the manifest is always written. Workers exit when their
+parent does, even after ``kill -9``.
 """
 
 from __future__ import annotations
@@ -18,24 +23,35 @@ import hashlib
 import io
 import json
 import os
+import signal
+import stat
+import threading
 import time
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from . import __version__
 from .api import _date, load_jurisdictions
 from .blocks import Document
 from .context import check_fields
+from .deadlines import check_date
 from .data.dataset import Dataset, Jurisdiction
-from .documents import DOCUMENTS, kind as document_kind
-from .errors import OutputError, ToolkitError, UnknownJurisdiction
+from .data.schema import KINDS
+from .data.yamlsource import printable
+from .documents import DOCUMENTS, kind as document_kind, standalone
+from .errors import OutputError, TemplateError, ToolkitError, UnknownJurisdiction
 from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose, search_path, to_format
 
 MANIFEST = "manifest.csv"
+LOCK = ".toolkit-bulk.lock"
+#: A campaign hashes every file under the templates folders (an included file counts); beyond these,
+#: the folder is not a templates folder (say, a home folder given by mistake).
+MAX_TEMPLATE_FILES = 2_000
+MAX_TEMPLATE_BYTES = 100 * 1024 * 1024
 COLUMNS = ["jurisdiction", "document", "format", "path", "sha256", "bytes", "status", "error", "unverified",
            "inputs"]
 
@@ -65,16 +81,24 @@ class Result:
                 f" ({files} files in {self.seconds:.1f} s, {rate:.1f}/s){check} -> {self.out / MANIFEST}")
 
 
-def parse_shard(text: Optional[str]) -> Optional[Tuple[int, int]]:
-    """``"2/4"`` -> ``(2, 4)``: the second of four shards."""
-    if not text:
+def parse_shard(text: "None | str | Tuple[int, int]") -> Optional[Tuple[int, int]]:
+    """``"2/4"`` or ``(2, 4)`` -> ``(2, 4)``: the second of four shards."""
+    if text is None or text == "":
         return None
-    try:
-        index, total = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise ToolkitError(f"--shard must look like 1/4, not '{text}'") from None
+    if isinstance(text, str):
+        try:
+            index, total = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ToolkitError(f"shard must look like 1/4 (the first of four), not '{text}'") from None
+    elif isinstance(text, (tuple, list)) and len(text) == 2 and all(
+            isinstance(n, int) and not isinstance(n, bool) for n in text):
+        index, total = text
+    else:
+        raise ToolkitError(f"shard must be text like '1/4' or a pair of whole numbers like (1, 4), not {text!r}")
+    if total < 1:
+        raise ToolkitError(f"shard {index}/{total}: the second number (how many shards) must be at least 1")
     if not 1 <= index <= total:
-        raise ToolkitError(f"--shard {text}: the first number must be between 1 and {max(total, 1)}")
+        raise ToolkitError(f"shard {index}/{total}: the first number must be between 1 and {total}")
     return index, total
 
 
@@ -89,13 +113,27 @@ def in_shard(jurisdiction_id: str, shard: Optional[Tuple[int, int]]) -> bool:
 def read_ids(path: "os.PathLike[str] | str") -> List[str]:
     """Ids from a file: one per line, or a CSV with an ``id`` column."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ToolkitError("the id list is not a regular file; give a text or CSV file", path=str(path))
+        with open(path, "rb") as handle:
+            raw = handle.read(16 * 1024 * 1024 + 1)
+        if len(raw) > 16 * 1024 * 1024:
+            raise ToolkitError("the id list is over 16 MiB; check it is the right file", path=str(path))
+        text = raw.decode("utf-8-sig")
     except OSError as exc:
         raise ToolkitError(f"cannot read the id list ({exc.strerror})", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ToolkitError(f"the id list is not UTF-8 text (byte {exc.start}); save it as UTF-8", path=str(path)) from None
     lines = [line for line in text.splitlines() if line.strip()]
     if lines and "," in lines[0] and "id" in [c.strip() for c in lines[0].split(",")]:
-        return [row["id"].strip() for row in csv.DictReader(io.StringIO(text)) if (row.get("id") or "").strip()]
-    return [line.strip() for line in lines if not line.startswith("#")]
+        ids = [row["id"].strip() for row in csv.DictReader(io.StringIO(text)) if (row.get("id") or "").strip()]
+    else:
+        ids = [line.strip() for line in lines if not line.strip().startswith("#")]
+        ids = ids[1:] if ids[:1] and ids[0].lower() == "id" else ids  # a CSV with only an 'id' column
+    if not ids:
+        raise ToolkitError("the id list names no jurisdiction (it is empty, or has only a header); add ids, one a"
+                           " line or in an 'id' column", path=str(path))
+    return ids
 
 
 def select(dataset: Dataset, *, states: Sequence[str] = (), kinds: Sequence[str] = (), ids: Sequence[str] = (),
@@ -105,8 +143,8 @@ def select(dataset: Dataset, *, states: Sequence[str] = (), kinds: Sequence[str]
     error listing them."""
     missing = [jid for jid in ids if dataset.get(jid) is None]
     if missing:
-        raise UnknownJurisdiction(f"unknown ids: {', '.join(missing[:10])}{' …' if len(missing) > 10 else ''};"
-                                  " check them with 'toolkit list'", query=missing[0])
+        shown = ", ".join(printable(m, 40) for m in missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise UnknownJurisdiction(f"unknown ids: {shown}; check them with 'toolkit list'", query=missing[0])
     wanted_states = {s.upper() for s in states}
     chosen: Dict[str, Jurisdiction] = {}
     for jid in ids:
@@ -128,15 +166,36 @@ def _digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def templates_digest(templates) -> str:
-    """A hash of every template file in the search path (changing any one redoes everything)."""
+def templates_digest(templates, out: "Optional[Path]" = None) -> str:
+    """A hash of every file under the template search path, subfolders included (a change in an
+    included file redoes everything). A campaign's own output (``out``, when it lies inside a
+    templates folder or is one) is left out, so writing a campaign never changes the hash."""
+    own = os.path.realpath(out) if out is not None else None
+    outputs = {MANIFEST, "campaign.zip", LOCK}
     h = hashlib.sha256()
+    files = size = 0
     for root in search_path(templates):
-        for name in sorted(os.listdir(root)):
-            path = os.path.join(root, name)
-            if os.path.isfile(path):
-                h.update(name.encode())
-                h.update(Path(path).read_bytes())
+        for folder, dirs, names in os.walk(root):
+            real = os.path.realpath(folder)
+            if own is not None and real == own:
+                dirs[:] = [d for d in dirs if not (len(d) == 2 and d.isupper())]  # <STATE>/ output folders
+                names = [n for n in names if n not in outputs]
+            dirs[:] = sorted(d for d in dirs if own is None or os.path.realpath(os.path.join(folder, d)) != own)
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                if name.endswith(".part") or not os.path.isfile(path):
+                    continue
+                h.update(os.path.relpath(path, root).encode("utf-8", "surrogateescape") + b"\0")
+                files, size = files + 1, size + os.path.getsize(path)
+                if files > MAX_TEMPLATE_FILES or size > MAX_TEMPLATE_BYTES:
+                    raise TemplateError(f"the templates folder holds more than {MAX_TEMPLATE_FILES:,} files or"
+                                        f" {MAX_TEMPLATE_BYTES // (1024 * 1024)} MiB; give a folder with only your"
+                                        " templates", path=root, template=name)
+                try:
+                    h.update(hashlib.sha256(Path(path).read_bytes()).digest())
+                except OSError as exc:
+                    raise TemplateError(f"cannot read a file in the templates folder ({exc.strerror})", path=path,
+                                        template=name) from None
     return h.hexdigest()
 
 
@@ -163,71 +222,145 @@ def inputs_key(j: Jurisdiction, dataset: Dataset, document: str, fmt: str, date:
 _worker: Dict[str, object] = {}
 
 
-def _init_worker(data, templates) -> None:
-    import signal
+def _die_with_parent() -> None:
+    """Make this worker end when its parent does (the campaign's process, or the fork server that
+    ends with it), even if it is killed with SIGKILL: the kernel's parent-death signal on Linux,
+    and a watchdog thread everywhere."""
+    try:
+        import ctypes
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
-    _worker["dataset"] = load_jurisdictions(data)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    parent = os.getppid()
+    if parent == 1:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="toolkit-bulk-watchdog", daemon=True).start()
+
+
+def _init_worker(dataset: Dataset, templates) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C and SIGTERM mean
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+    _worker["dataset"] = dataset  # the parent's, so a data file edited during the run changes nothing
     _worker["templates"] = templates
 
 
+def rel_path(j: Jurisdiction, document: str, fmt: str) -> str:
+    """Where a file goes under the campaign folder: ``<STATE>/<id>/<id>-<document>.<format>``."""
+    return f"{j.state_code}/{j.id}/{output_name(j.id, document, fmt)}"
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, ToolkitError):
+        return str(exc)
+    text = " ".join(str(exc).split())[:300]
+    return f"unexpected error ({type(exc).__name__}{': ' + text if text else ''}); run the same document alone" \
+           " with 'toolkit --debug' to see where"
+
+
 def _job(task: Tuple[str, List[Tuple[str, str, str]], str, Dict[str, str], str]) -> List[Dict[str, str]]:
-    """Render and write one jurisdiction's files; errors become 'failed' rows, never exceptions."""
+    """Render and write one jurisdiction's files; every error becomes a 'failed' row, never an exception."""
     jid, wanted, date_text, fields, out = task
     dataset: Dataset = _worker["dataset"]  # type: ignore[assignment]
     templates = _worker["templates"]
     j = dataset.get(jid)
-    assert j is not None, jid  # the parent selected it from the same data
     date = dt.date.fromisoformat(date_text)
-    folder = Path(out) / j.state_code / j.id
     rows = []
     composed: Dict[str, Document] = {}
     for document, fmt, key in wanted:
-        rel = f"{j.state_code}/{j.id}/{output_name(j.id, document, fmt)}"
-        row = {"jurisdiction": j.id, "document": document, "format": fmt, "path": rel, "sha256": "", "bytes": "",
+        row = {"jurisdiction": jid, "document": document, "format": fmt, "path": "", "sha256": "", "bytes": "",
                "status": "failed", "error": "", "unverified": "", "inputs": key}
         try:
+            if j is None:
+                raise ToolkitError("the jurisdiction is no longer in the data", jurisdiction=jid)
+            row["path"] = rel_path(j, document, fmt)
             if document not in composed:
                 composed[document] = compose(document, j, dataset, date, fields, templates)
             doc = composed[document]
             payload = to_format(doc, fmt, date, templates)
-            atomic_write(folder, output_name(j.id, document, fmt), payload)
+            atomic_write(Path(out) / j.state_code / j.id, output_name(j.id, document, fmt), payload)
             row.update(sha256=hashlib.sha256(payload).hexdigest(), bytes=str(len(payload)), status="written",
                        unverified="; ".join(c.field or c.jurisdiction or "" for c in doc.cautions))
-        except ToolkitError as exc:
-            row["error"] = str(exc)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one place's failure must never stop the campaign
+            row["error"] = _failure(exc)
         rows.append(row)
     return rows
 
 
 # --- parent side -------------------------------------------------------------------------------
 
-def read_manifest(out: Path) -> Dict[Tuple[str, str, str], Dict[str, str]]:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM reached a running campaign: it stops like Ctrl-C, manifest written."""
+
+
+def read_manifest(out: Path) -> Tuple[Dict[Tuple[str, str, str], Dict[str, str]], List[str]]:
+    """The rows of an earlier run and any columns a person added (e.g. 'sent'). A manifest that
+    cannot be read (not UTF-8, broken CSV) counts as absent: every file is redone and checked."""
     path = out / MANIFEST
-    if not path.exists():
-        return {}
-    with open(path, newline="", encoding="utf-8") as handle:
-        return {(r["jurisdiction"], r["document"], r["format"]): r for r in csv.DictReader(handle)}
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            header = [c for c in (reader.fieldnames or []) if c]
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}, []
+    extra = [c for c in header if c not in COLUMNS]
+    found = {}
+    for row in rows:
+        row.pop(None, None)  # type: ignore[call-overload]  # values beyond the header
+        if all(isinstance(row.get(c), str) for c in ("jurisdiction", "document", "format")):
+            found[(row["jurisdiction"], row["document"], row["format"])] = {k: v or "" for k, v in row.items()}
+    return found, extra
 
 
-def write_manifest(out: Path, rows: Iterable[Dict[str, str]]) -> None:
+def write_manifest(out: Path, rows: Iterable[Dict[str, str]], extra: Sequence[str] = ()) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS + list(extra), lineterminator="\n", extrasaction="ignore",
+                            restval="")
     writer.writeheader()
-    writer.writerows(sorted(rows, key=lambda r: (r["path"], r["jurisdiction"])))
+    writer.writerows(sorted(rows, key=lambda r: (r["path"], r["jurisdiction"], r["document"], r["format"])))
     atomic_write(out, MANIFEST, buffer.getvalue().encode("utf-8"))
 
 
-def _unchanged(previous: Optional[Dict[str, str]], key: str, out: Path) -> bool:
+def _unchanged(previous: Optional[Dict[str, str]], key: str, path: Path) -> bool:
+    """True if the last run wrote this file with the same inputs and it is still intact (``path``
+    comes from the jurisdiction, document and format, never from the manifest)."""
     if not previous or previous.get("inputs") != key or previous.get("status") not in ("written", "skipped"):
         return False
-    path = out / previous["path"]
     try:
-        if path.stat().st_size != int(previous["bytes"]):
+        if not path.is_file() or path.is_symlink() or path.stat().st_size != int(previous.get("bytes") or -1):
             return False
-        return hashlib.sha256(path.read_bytes()).hexdigest() == previous["sha256"]
+        return hashlib.sha256(path.read_bytes()).hexdigest() == previous.get("sha256")
     except (OSError, ValueError):
         return False
+
+
+def _remove_leftovers(out: Path, chosen: Sequence[Jurisdiction]) -> None:
+    """Delete the temporary ``.part`` files a killed run (kill -9, power cut) left behind."""
+    folders = [out] + [out / j.state_code / j.id for j in chosen]
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith(".") and name.endswith(".part"):
+                try:
+                    os.unlink(folder / name)
+                except OSError:
+                    pass
 
 
 def write_zip(out: Path, rows: Sequence[Dict[str, str]], date: dt.date) -> Path:
@@ -243,9 +376,19 @@ def write_zip(out: Path, rows: Sequence[Dict[str, str]], date: dt.date) -> Path:
     return atomic_write(out, "campaign.zip", buffer.getvalue())
 
 
+def _names(value: object, what: str) -> List[str]:
+    """A list of names from a list/tuple of text (a single text is refused: 'VA' is not ['V', 'A'])."""
+    if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
+        raise ToolkitError(f"{what} must be a list of text such as ['VA'], not {type(value).__name__} {value!r:.60}")
+    bad = [v for v in value if not isinstance(v, str)]
+    if bad:
+        raise ToolkitError(f"{what} must be a list of text; {bad[0]!r:.60} is not text")
+    return list(value)
+
+
 def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Sequence[str] = (),
          ids: Sequence[str] = (), from_file: "Optional[os.PathLike[str] | str]" = None,
-         documents: Sequence[str] = tuple(DOCUMENTS), formats: Sequence[str] = FORMATS,
+         documents: Sequence[str] = standalone(), formats: Sequence[str] = FORMATS,
          date: "None | str | dt.date" = None, fields: Optional[Mapping[str, str]] = None,
          data: "Optional[os.PathLike[str] | str]" = None, templates: "Optional[os.PathLike[str] | str]" = None,
          jobs: Optional[int] = None, shard: "None | str | Tuple[int, int]" = None, make_zip: bool = False,
@@ -253,39 +396,60 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     """Make every ``documents`` x ``formats`` file for the selected jurisdictions under ``out``.
 
     Selection: ``states``, ``kinds``, ``ids`` (and/or ``from_file``), then ``shard`` (``"i/n"``).
-    A jurisdiction that fails is recorded as ``failed`` and the rest go on; check ``Result.ok``.
-    ``progress(done, total)`` is called as jurisdictions finish. Raises :class:`OutputError` if
-    another run holds the folder, KeyboardInterrupt after saving the manifest on Ctrl-C.
+    A file that fails for any reason is recorded as ``failed`` and the rest go on; check
+    ``Result.ok``. ``progress(done, total)`` is called as jurisdictions finish. Raises
+    :class:`OutputError` if another run holds the folder, KeyboardInterrupt after saving the
+    manifest on Ctrl-C or SIGTERM.
     """
     from filelock import FileLock, Timeout
 
     started = time.perf_counter()
+    states, kinds, ids = _names(states, "states"), _names(kinds, "kinds"), _names(ids, "ids")
+    documents, formats = _names(documents, "documents"), _names(formats, "formats")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 256):
+        raise ToolkitError(f"jobs must be a whole number from 1 to 256, not {jobs!r:.40}")
+    if fields is not None and not isinstance(fields, Mapping):
+        raise ToolkitError(f"fields must be a mapping of field names to text, not {type(fields).__name__}")
+    if not documents or not formats:
+        raise ToolkitError("name at least one document and one format")
+    if not isinstance(out, (str, os.PathLike)):
+        raise ToolkitError(f"out must be a folder path, not {type(out).__name__}")
     out = Path(out)
-    day = _date(date)
+    day = check_date(_date(date))
     checked = check_fields(fields or {})
     for document in documents:
         document_kind(document)
     check_formats(formats)
+    the_shard = parse_shard(shard)
     dataset = load_jurisdictions(data)
-    wanted_ids = list(ids) + (read_ids(from_file) if from_file else [])
-    chosen = select(dataset, states=states, kinds=kinds, ids=wanted_ids,
-                    shard=parse_shard(shard) if isinstance(shard, str) else shard)
+    unknown = [code for code in states if code.upper() not in dataset.states]
+    if unknown:
+        raise ToolkitError(f"unknown state '{printable(unknown[0], 20)}'; give two-letter codes such as VA"
+                           f" (known: {len(dataset.states)} codes, see 'toolkit list')")
+    wrong = [k for k in kinds if k not in KINDS]
+    if wrong:
+        raise ToolkitError(f"unknown kind '{printable(wrong[0], 20)}'; choose from: {', '.join(KINDS)}")
+    wanted_ids = list(ids) + (read_ids(from_file) if from_file is not None else [])
+    chosen = select(dataset, states=states, kinds=kinds, ids=wanted_ids, shard=the_shard)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the output folder ({exc.strerror})", path=str(out)) from None
-    lock = FileLock(str(out / ".toolkit-bulk.lock"))
+    # The lock file stays: deleting it would let a third run lock a new file while a second still
+    # waits on the old one, and two runs would then share the folder.
+    lock = FileLock(str(out / LOCK))
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise OutputError("another 'toolkit bulk' is writing into this folder; wait for it or choose another --out",
-                          path=str(out)) from None
+        raise OutputError("another 'toolkit bulk' is writing into this folder; wait for it or choose another output folder",
+                          path=str(out), input="out") from None
     except OSError as exc:
-        raise OutputError(f"cannot write here ({exc.strerror}); choose another --out", path=str(out)) from None
+        raise OutputError(f"cannot write here ({exc.strerror}); choose another output folder", path=str(out), input="out") from None
     result = Result(out)
     try:
-        previous = {} if force else read_manifest(out)
-        templates_hash = templates_digest(templates) + law_digest()
+        _remove_leftovers(out, chosen)
+        previous, extra = read_manifest(out)
+        templates_hash = templates_digest(templates, out) + law_digest()
         done: Dict[Tuple[str, str, str], Dict[str, str]] = {}
         tasks = []
         for j in chosen:
@@ -294,53 +458,78 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
                 for fmt in formats:
                     key = inputs_key(j, dataset, document, fmt, day, checked, templates_hash)
                     ident = (j.id, document, fmt)
-                    if _unchanged(previous.get(ident), key, out):
-                        done[ident] = {**previous[ident], "status": "skipped", "error": ""}
+                    if not force and _unchanged(previous.get(ident), key, out / rel_path(j, document, fmt)):
+                        done[ident] = {**previous[ident], "path": rel_path(j, document, fmt), "status": "skipped",
+                                       "error": ""}
                     else:
                         todo.append((document, fmt, key))
             if todo:
                 tasks.append((j.id, todo, day.isoformat(), checked, str(out)))
-        # rows of earlier runs for files outside this selection stay in the manifest
-        redone = {task[0] for task in tasks}
-        kept = {k: v for k, v in previous.items() if k not in done and k[0] not in redone}
+        # rows of earlier runs for files outside this selection stay, with paths made afresh
+        this_run = {(j.id, d, f) for j in chosen for d in documents for f in formats}
+        kept = {}
+        for ident, row in previous.items():
+            owner = dataset.get(ident[0])
+            if ident in this_run or owner is None or owner.id != ident[0] or ident[1] not in DOCUMENTS \
+                    or ident[2] not in FORMATS:
+                continue
+            kept[ident] = {**row, "path": rel_path(owner, ident[1], ident[2])}
         total = len(tasks)
         if progress:
             progress(0, total)
         workers = max(1, min(jobs or os.cpu_count() or 1, total or 1))
+
+        def record(task, rows: Optional[List[Dict[str, str]]], exc: Optional[BaseException] = None) -> None:
+            if rows is None:  # the worker itself failed (killed, out of memory): every file of the task
+                owner = dataset.get(task[0])
+                rows = [{"jurisdiction": task[0], "document": d, "format": f,
+                         "path": rel_path(owner, d, f) if owner is not None else "", "sha256": "", "bytes": "",
+                         "status": "failed", "error": _failure(exc or RuntimeError("no result")),
+                         "unverified": "", "inputs": k} for d, f, k in task[1]]
+            for row in rows:
+                done[(row["jurisdiction"], row["document"], row["format"])] = row
+
+        previous_term: Any = None
+        terminated = installed = False
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+            def terminate(signum, frame):
+                raise Terminated("stopped by SIGTERM")
+
+            previous_term, installed = signal.signal(signal.SIGTERM, terminate), True
         try:
             if workers == 1:  # in this process: Ctrl-C must stay a KeyboardInterrupt here
                 _worker["dataset"], _worker["templates"] = dataset, templates
                 for n, task in enumerate(tasks, 1):
-                    for row in _job(task):
-                        done[(row["jurisdiction"], row["document"], row["format"])] = row
+                    record(task, _job(task))
                     if progress:
                         progress(n, total)
             else:
-                with cf.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(data, templates)) as pool:
-                    futures = [pool.submit(_job, task) for task in tasks]
-                    try:
-                        for n, future in enumerate(cf.as_completed(futures), 1):
-                            for row in future.result():
-                                done[(row["jurisdiction"], row["document"], row["format"])] = row
-                            if progress:
-                                progress(n, total)
-                    except KeyboardInterrupt:
-                        for future in futures:
-                            future.cancel()
-                        raise
-        except KeyboardInterrupt:
+                pool = cf.ProcessPoolExecutor(workers, initializer=_init_worker,
+                                              initargs=(dataset, templates))
+                try:
+                    futures = {pool.submit(_job, task): task for task in tasks}
+                    for n, future in enumerate(cf.as_completed(futures), 1):
+                        try:
+                            record(futures[future], future.result())
+                        except Exception as exc:  # noqa: BLE001 - a dead worker fails its place only
+                            record(futures[future], None, exc)
+                        if progress:
+                            progress(n, total)
+                finally:
+                    pool.shutdown(wait=True, cancel_futures=True)
+        except KeyboardInterrupt as exc:
             result.interrupted = True
+            terminated = isinstance(exc, Terminated)
+        finally:
+            if installed:
+                signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
         result.rows = list(done.values())
-        write_manifest(out, list(kept.values()) + result.rows)
+        write_manifest(out, list(kept.values()) + result.rows, extra)
         if make_zip and not result.interrupted:
             write_zip(out, result.rows, day)
     finally:
         lock.release()
-        try:
-            os.unlink(out / ".toolkit-bulk.lock")
-        except OSError:
-            pass
     result.seconds = time.perf_counter() - started
     if result.interrupted:
-        raise KeyboardInterrupt(result.summary())
+        raise (Terminated if terminated else KeyboardInterrupt)(result.summary())
     return result

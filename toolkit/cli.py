@@ -87,6 +87,8 @@ def parse_sets(values: Tuple[str, ...]) -> Dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"'{item}' is not key=value (e.g. --set signer=\"Jane Doe\")", param_hint="--set")
+        if key.strip() in out:
+            raise click.BadParameter(f"'{key.strip()}' is given twice; give each field once", param_hint="--set")
         out[key.strip()] = value
     return out
 
@@ -176,7 +178,8 @@ for _name in DOCUMENTS:
 @click.option("--jurisdiction", "ids", multiple=True, metavar="ID", help="Only this id; repeatable.")
 @click.option("--from", "from_file", type=click.Path(dir_okay=False, exists=True),
               help="Ids to make, one a line, or a CSV with an 'id' column.")
-@click.option("--documents", default=",".join(DOCUMENTS), show_default=True, metavar="LIST",
+@click.option("--documents", default=",".join(k for k in DOCUMENTS if DOCUMENTS[k].standalone), show_default=True,
+              metavar="LIST",
               help="Comma-separated documents to make.")
 @click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="docx|pdf|docx,pdf")
 @click.option("--date", metavar="YYYY-MM-DD", help="Date of the documents (default: today).")
@@ -220,8 +223,10 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
     except KeyboardInterrupt as exc:
         if bar is not None:
             bar.close()
+        from .campaign import Terminated
+
         click.echo(f"interrupted: {exc}; run the same command again to resume", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(143 if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
     if bar is not None:
         bar.close()
     click.echo(result.summary())
@@ -270,13 +275,22 @@ def list_command(ctx, state, kind, fmt, data):
 def show_command(ctx, jurisdiction_id, state, fmt, data):
     """Show one jurisdiction's merged record, with the state facts it inherits and their sources."""
     j = run(ctx, toolkit.find_jurisdiction, jurisdiction_id, state=state, data=data)
-    record = j.merged()
+    record = _facts(j.merged())
     if fmt == "json":
         click.echo(json.dumps(record, indent=2, ensure_ascii=False, default=str))
     else:
         import yaml
 
         click.echo(yaml.safe_dump(_plain(record), allow_unicode=True, sort_keys=False, width=100), nl=False)
+
+
+def _facts(value):
+    """The record without the editors' working ``notes:`` (facts and their sources stay)."""
+    if isinstance(value, dict):
+        return {k: _facts(v) for k, v in value.items() if k != "notes"}
+    if isinstance(value, list):
+        return [_facts(v) for v in value]
+    return value
 
 
 def _plain(value):
@@ -290,30 +304,26 @@ def _plain(value):
 @main.command("check")
 @click.option("--data", type=click.Path(dir_okay=False), help="The YAML data file to check (default: the bundled one).")
 @click.option("--warnings/--no-warnings", default=True, show_default=True, help="Also list facts marked 'verified: false'.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on any fact marked 'verified: false' too.")
 @click.pass_context
-def check_command(ctx, data, warnings):
-    """Check a data file: schema, unknown keys, duplicate ids, facts without a source. Lists every
-    problem with its file:line; exits 1 if there is any."""
-    try:
-        dataset = toolkit.load_jurisdictions(data)
-        problems = dataset.problems
-    except DataError as exc:
-        if ctx.find_root().params.get("debug"):
-            raise
-        problems = exc.problems
-    except ToolkitError as exc:
-        raise Abort(explain(exc)) from None
-    errors = [p for p in problems if p.severity != "warning"]
-    for p in problems:
-        if p.severity != "warning" or warnings:
-            label = "warning" if p.severity == "warning" else "error"
-            click.echo(f"{label}: {p}", err=p.severity != "warning")
-    shown = data or str(toolkit.DEFAULT_DATA)
-    if errors:
-        click.echo(f"{shown}: {len(errors)} problem(s) to fix", err=True)
+def check_command(ctx, data, warnings, strict):
+    """Check a data file: schema, types, ranges, dates, ids, duplicate ids, facts without a source,
+    and every document composed for its places. Lists every problem with its file:line; exits 1
+    if there is any error (with --strict, also if any fact is unverified)."""
+    from .checking import check
+
+    report = run(ctx, check, data)
+    for p in report.problems:
+        warning = p.severity == "warning"
+        if not warning or warnings or strict:
+            click.echo(f"{'warning' if warning and not strict else 'error'}: {p}", err=not warning or strict)
+    errors, unverified = len(report.errors), len(report.unverified)
+    composed = f"; {report.documents} documents composed for {report.places} places" if report.places else ""
+    if errors or (strict and unverified):
+        click.echo(f"{report.path}: {errors} problem(s) to fix, {unverified} fact(s) marked unverified{composed}",
+                   err=True)
         ctx.exit(EXIT_ERROR)
-    unverified = len(problems) - len(errors)
-    click.echo(f"{shown}: OK ({unverified} fact(s) marked unverified)")
+    click.echo(f"{report.path}: OK ({unverified} fact(s) marked unverified{composed})")
 
 
 @main.command("serve")
@@ -360,6 +370,14 @@ def serve_command(host, port, allow_remote, allowed_hosts, data):
     except KeyboardInterrupt:
         pass
     click.echo("toolkit: stopped", err=True)
+
+
+
+
+# After sending: the request log and its letters (toolkit/track; SQLAlchemy is imported only when they run).
+from .track.cli import register as _register_track  # noqa: E402
+
+_register_track(main)
 
 
 @main.command("list-documents")

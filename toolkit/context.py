@@ -14,25 +14,36 @@ from .law.calendar import Deadline
 from . import documents
 from .documents import FIELDS
 from .law import Law, ProgramStatus, StateLaw
-from .errors import DataError, Problem
+from .errors import DataError, NotApplicable, Problem
 from .templating import Record
 
 FEDERAL_FOIA_DAYS = 20  # 5 U.S.C. § 552(a)(6)(A)(i): twenty working days
 
 
 def check_fields(fields: Mapping[str, Any]) -> Dict[str, str]:
-    """Validate ``--set`` values: known keys, non-empty text without control characters."""
+    """Validate ``--set`` values: known keys, visible text of at most :data:`~toolkit.data.schema.MAX_TEXT`
+    characters without control characters."""
+    from .data.schema import MAX_TEXT, visible
+
+    if not isinstance(fields, Mapping):
+        raise DataError(f"fields must be a mapping of field names to text, not {type(fields).__name__}")
     out = {}
     for key, value in fields.items():
         if key not in FIELDS:
             import difflib
 
-            close = difflib.get_close_matches(key, list(FIELDS), n=1)
+            close = difflib.get_close_matches(str(key), list(FIELDS), n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
-            raise DataError(f"unknown field '{key}'; {hint}known: {', '.join(FIELDS)}", field=key, input="fields")
-        text = "" if value is None else str(value)
-        if not text.strip():
-            raise DataError("is empty; give the field a value", field=key, input="fields")
+            raise DataError(f"unknown field '{key}'; {hint}known: {', '.join(FIELDS)}", field=str(key), input="fields")
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise DataError(f"must be text, not {type(value).__name__}", field=key, input="fields")
+        text = str(value)
+        if not visible(text):
+            raise DataError("is empty (or only invisible characters); give the field a value", field=key,
+                            input="fields")
+        if len(text) > MAX_TEXT:
+            raise DataError(f"is {len(text):,} characters long; a field holds at most {MAX_TEXT:,}", field=key,
+                            input="fields")
         bad = FORBIDDEN_CHARS.search(text)
         if bad:
             raise DataError(f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold",
@@ -135,7 +146,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     own_bureau = bool(state.get("own_bureau"))
     if own_bureau and not kind.own_bureau_ok:
         sib = state.get("sib") or {}
-        raise DataError(
+        raise NotApplicable(
             f"the {sib.get('name', 'records office')} is an agency of {with_article(state.get('name', j.name))}"
             f" itself, so {record.get('text_name') or j.name} does not send it a request under its own records law;"
             " use the other documents",
@@ -208,6 +219,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "fee_limit": fee_limit(fields.get("fee_limit"), dataset.federal),
         "expedite": fields.get("expedite"),
         **sender,
+        # the facts of a tracked request and its remedy (follow-up, appeal), as given
+        **{k: v for k, v in fields.items() if k in documents.REQUEST_FIELDS + documents.REMEDY_FIELDS},
     }
     view["past_acts"] = past_acts(record, date)
     reasons_from = f"{j.id}.reasons" if record.get("reasons") else "federal.reasons"
@@ -353,7 +366,7 @@ def check_era(kind: "documents.DocumentKind", status: ProgramStatus, j: Jurisdic
             why += f"; it resumed on {long(upcoming.date)}"
     else:
         why = "ICE published no procedure for a jurisdiction that did not wish to participate before August 17, 2010"
-    raise DataError(f"the {kind.title} cannot be dated {long(status.date)}: {why}; choose another date",
+    raise NotApplicable(f"the {kind.title} cannot be dated {long(status.date)}: {why}; choose another date",
                     field="date", jurisdiction=j.id)
 
 

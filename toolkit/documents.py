@@ -46,6 +46,9 @@ class DocumentKind:
     policy: bool = False
     #: False where a jurisdiction that owns its state bureau (D.C.) has no one to send it to
     own_bureau_ok: bool = True
+    #: False for a document that answers a request in the log (a follow-up, an appeal): it is made by
+    #: ``toolkit follow-up`` / ``toolkit appeal``, not in campaigns or the web interview's first step
+    standalone: bool = True
     #: True where the document is filed by pasting its text into a web form (the DHS FOIA portal):
     #: writing it also writes ``<id>-<kind>.txt``
     text_copy: bool = False
@@ -90,6 +93,11 @@ def _lowerfirst(text: str) -> str:
 
 #: the fields of whoever signs and sends a letter or request
 SENDER_FIELDS = ("signer", "signer_title", "contact", "contact_name", "office", "address", "email", "phone")
+#: the facts of a request that a follow-up or an appeal cites (toolkit's request log fills them in)
+REQUEST_FIELDS = ("request_document", "request_date", "request_ref", "request_deadline", "request_extended",
+                  "request_status", "response_date")
+#: the remedy an appeal uses (from toolkit/track/remedies.yaml)
+REMEDY_FIELDS = ("remedy_kind", "remedy_name", "remedy_citation", "remedy_text", "remedy_to", "remedy_deadline")
 
 DOCUMENTS: Dict[str, DocumentKind] = {
     kind.name: kind
@@ -111,6 +119,17 @@ DOCUMENTS: Dict[str, DocumentKind] = {
         DocumentKind("records-request", "State public-records request", "records-request.xml.j2",
                      "a request under the state's public-records law to the state identification bureau",
                      ("requester",) + SENDER_FIELDS, signer="counsel", own_bureau_ok=False),
+        DocumentKind("follow-up", "Records request follow-up", "follow-up.xml.j2",
+                     "a status letter on a FOIA or state records request whose time to answer has passed, citing"
+                     " the request, its date and the statute's deadline (toolkit follow-up REF fills it in from the"
+                     " request log)",
+                     REQUEST_FIELDS + ("requester",) + SENDER_FIELDS, signer="counsel", standalone=False),
+        DocumentKind("appeal", "Records request appeal", "appeal.xml.j2",
+                     "the appeal of a denied FOIA or state records request under the remedy the law gives (a FOIA"
+                     " appeal under 6 C.F.R. 5.8, or the state's remedy), with its time limit (toolkit appeal REF"
+                     " fills it in from the request log)",
+                     REQUEST_FIELDS + REMEDY_FIELDS + ("requester",) + SENDER_FIELDS, signer="counsel",
+                     standalone=False),
         # 287(g) agreements and detainers: what a county controls today (toolkit/law/agreements.yaml)
         DocumentKind("287g-resolution", "Resolution on a 287(g) agreement", "287g-resolution.xml.j2",
                      "a council or board resolution to end, not renew or not enter a 287(g) agreement with ICE,"
@@ -154,6 +173,11 @@ DOCUMENTS: Dict[str, DocumentKind] = {
     )
 }
 
+def standalone() -> Tuple[str, ...]:
+    """The kinds a place alone makes (campaigns and the web interview offer these)."""
+    return tuple(name for name, k in DOCUMENTS.items() if k.standalone)
+
+
 def kind(name: str) -> DocumentKind:
     """The document called ``name``, or a ToolkitError listing the known ones."""
     from .errors import ToolkitError
@@ -184,6 +208,19 @@ FIELDS: Dict[str, str] = {
     "clerk_title": "title of the clerk who attests the resolution",
     "counsel_title": "title of the jurisdiction's lawyer, e.g. 'County Counsel'",
     "executive_title": "title of the jurisdiction's chief executive, e.g. 'County Executive'",
+    "request_document": "for a follow-up or appeal: the request it is about, 'foia' or 'records-request' (default: foia)",
+    "request_date": "for a follow-up or appeal: the date the request was sent, as printed, e.g. 'November 2, 2026'",
+    "request_ref": "for a follow-up or appeal: the agency's reference number for the request",
+    "request_deadline": "for a follow-up: the date the answer was due, as printed, e.g. 'December 2, 2026'",
+    "request_extended": "for a follow-up: how the agency extended its time, e.g. 'extended by 10 working days'",
+    "request_status": "for a follow-up or appeal: what came back, e.g. 'acknowledged', 'partial', 'denied'",
+    "response_date": "for an appeal: the date of the determination appealed, as printed",
+    "remedy_kind": "for an appeal: administrative-appeal, attorney-general, public-access-counselor, commission or court",
+    "remedy_name": "for an appeal: the remedy, e.g. 'appeal to the Freedom of Information Commission'",
+    "remedy_citation": "for an appeal: the statute that gives the remedy",
+    "remedy_text": "for an appeal: what that statute says of the remedy, completing 'Under <citation>, ...'",
+    "remedy_to": "for an appeal: who hears it, lines separated by ';'",
+    "remedy_deadline": "for an appeal: the last day to use the remedy, as printed",
     "agency": "the agency that holds (or would hold) the 287(g) agreement or runs the jail, e.g. 'Frederick County"
               " Sheriff's Office' (default: from ICE's list, else the county's sheriff's office)",
     "agency_head": "title of the officer who heads that agency and signs its notice, e.g. 'Sheriff' or 'Director'",

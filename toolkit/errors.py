@@ -133,6 +133,13 @@ class DataError(ToolkitError):
         return super().describe(hint) + (f" (and {more} more problem{'s' * (more > 1)} in the data)" if more else "")
 
 
+class NotApplicable(DataError):
+    """The document does not apply to this jurisdiction on this date, by design: D.C. does not send a
+    records request to its own police department; no letter is dated on a day the program was not
+    in operation; a state's law forbids what the document would do. The message says why and names
+    the rule (a statute, the program's history)."""
+
+
 class UnknownJurisdiction(ToolkitError):
     """No jurisdiction matches what was asked for, or several do.
 
@@ -187,6 +194,7 @@ __all__ = [
     "Problem",
     "ToolkitError",
     "DataError",
+    "NotApplicable",
     "UnknownJurisdiction",
     "TemplateError",
     "OutputError",

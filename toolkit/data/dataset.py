@@ -173,6 +173,7 @@ class _Builder:
         federal.update(raw.get("federal") or {})
         self.check_sources(raw.get("states") or {}, "states")
         self.check_sources(raw.get("federal") or {}, "federal")
+        self.check_calendars(raw.get("states") or {})
 
         counties = self.read_counties(raw, states)
         by_fips = {j.fips: j for j in counties}
@@ -219,9 +220,13 @@ class _Builder:
         if header != ["fips", "state", "name"]:
             self.problem("the counties block must start with the header 'fips,state,name'", first_line, field="counties")
             return []
-        out = []
+        out: List[Jurisdiction] = []
         for offset, row in enumerate(rows, start=1):
             line = first_line + offset
+            if offset > schema.MAX_RECORDS:
+                self.problem(f"the counties block has more than {schema.MAX_RECORDS:,} lines; a data file holds at"
+                             f" most {schema.MAX_RECORDS:,} records (split it)", line, field="counties")
+                return out
             if len(row) != 3:
                 self.problem(f"a county line needs 3 values (fips,state,name), not {len(row)}", line, field="counties")
                 continue
@@ -231,6 +236,9 @@ class _Builder:
                              line, field="counties")
                 continue
             jid = county_id(name, state)
+            if not schema.SLUG.match(jid):
+                self.problem(f"the name '{name}' gives no id (it has no letters or digits)", line, field="counties")
+                continue
             out.append(Jurisdiction(jid, name, state, "county", fips, {"name": name, "state": state,
                                     "kind": "county", "fips": fips}, states[state], self.path, line))
         return out
@@ -249,6 +257,10 @@ class _Builder:
         name = record.get("name") or base.name
         state = state or base.state_code
         who = record.get("id") or (base.id if base else county_id(name, state))
+        if not schema.SLUG.match(who):
+            self.problem(f"the name '{schema._short(str(name))}' gives no id (it has no letters or digits to make"
+                         " one from); add an 'id:' such as 'springfield'", line_of(record, "name"), None, "id")
+            return None
         if state not in states:
             self.problem(f"state '{state}' has no facts in the data (add it under 'states:')",
                          line_of(record, "state"), who, "state")
@@ -271,11 +283,25 @@ class _Builder:
                 who, name, state, record.get("kind", "county"), record.get("fips"), dict(record), states[state],
                 self.path, line, tuple(a for a in record.get("aliases", ()) if a != who), getattr(record, "lines", {}),
             )
-        if not record.get("sources") and record.get("verified") is not False:
+        if record.get("verified") is False:
+            self.problem("record marked 'verified: false': check its facts against an official source", line,
+                         made.id, None, "warning")
+        elif not record.get("sources"):
             self.problem("record has no 'sources:' list (URLs or citations for its facts) nor 'verified: false'",
                          line, made.id, None, "unsourced")
         self.check_sources(record, made.id, jurisdiction=made.id)
         return made
+
+    def check_calendars(self, states: Dict[str, Any]) -> None:
+        """A deadline in business days needs the state's holidays; refuse a state the calendar lacks."""
+        from ..deadlines import knows_state
+
+        for code, facts in states.items():
+            law = facts.get("records_law") if isinstance(facts, dict) else None
+            if isinstance(law, dict) and law.get("deadline_unit") == "business" and not knows_state(code):
+                self.problem(f"deadlines in business days need {code}'s holidays, which the holiday calendar does"
+                             " not know; use 'deadline_unit: calendar' or a state code it knows",
+                             line_of(law, "deadline_unit"), None, f"states.{code}.records_law.deadline_unit")
 
     def check_sources(self, blocks: Dict[str, Any], where: str, jurisdiction: Optional[str] = None) -> None:
         """Flag fact blocks that carry neither a source nor ``verified: false`` (``toolkit check``
@@ -289,6 +315,12 @@ class _Builder:
             elif not block.get("source") and not block.get("sources"):
                 self.problem("fact has no source: add 'source:' (a URL or citation) or 'verified: false'",
                              line, jurisdiction, key, "unsourced")
+        facts = {id(block) for _, block in _fact_blocks(blocks, where)}
+        for key, block in _nested_blocks(blocks, where):  # 'verified: false' counts at every level
+            if id(block) not in facts and block.get("verified") is False:
+                caution = self.problem("marked 'verified: false': check it against an official source",
+                                       getattr(block, "line", None), jurisdiction, key, "warning")
+                self.unverified[key] = caution
 
 
 _FACT_KEYS = {"sib", "records_law", "county_body", "ice_field_office", "population", "activation",
@@ -308,3 +340,14 @@ def _fact_blocks(value: Any, where: str) -> Iterable[Tuple[str, Dict[str, Any]]]
                         yield f"{name}[{i}]", item
             elif isinstance(child, dict) and key not in _FACT_KEYS:
                 yield from _fact_blocks(child, name)
+
+
+def _nested_blocks(value: Any, where: str) -> Iterable[Tuple[str, Dict[str, Any]]]:
+    """Every mapping inside ``value`` (not ``value`` itself), with its dotted name."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in items:
+        name = f"{where}[{key}]" if isinstance(value, list) else f"{where}.{key}"
+        if isinstance(child, dict):
+            yield name, child
+        if isinstance(child, (dict, list)):
+            yield from _nested_blocks(child, name)

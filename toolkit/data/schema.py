@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field as _field
 from typing import Any, Dict, List, Optional
 
 from ..errors import Problem
-from .yamlsource import line_of
+from .yamlsource import line_of, printable
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATE_CODE = re.compile(r"^[A-Z]{2}$")
@@ -24,6 +25,13 @@ FIPS = re.compile(r"^\d{2}(?:\d{3})?(?:\d{5})?$")
 FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 KINDS = ("county", "city", "state")
 DAY_UNITS = ("calendar", "business")
+#: Longest text a field may hold: far beyond any real name, address or sentence of fact, short
+#: enough that laying a document out stays fast (PDF layout of one unbroken word grows quadratically).
+MAX_TEXT = 4000
+#: Most records a data file may hold (the bundled file has about 3,300).
+MAX_RECORDS = 50_000
+#: Dates a fact may carry: Secure Communities facts are from the 2000s, history may go further back.
+DATE_RANGE = (_dt.date(1776, 1, 1), _dt.date(2100, 12, 31))
 
 
 @dataclass
@@ -39,6 +47,9 @@ class Field:
     hint: str = ""
     exact_str: bool = False  # numbers are refused rather than turned into text (FIPS, ZIP)
     unless: str = ""  # a required field may be left out when this sibling field is given
+    low: Optional[int] = None  # smallest whole number allowed
+    high: Optional[int] = None  # largest whole number allowed
+    longest: int = MAX_TEXT  # most characters a text may have
 
 
 def _map(**children: Field) -> Field:
@@ -85,7 +96,8 @@ JURISDICTION = _map(
     email=_str(),
     website=_str(),
     signer=PERSON,
-    population=_map(value=Field("int", True), year=Field("int"), **SOURCED),
+    population=_map(value=Field("int", True, low=0, high=100_000_000), year=Field("int", low=1790, high=2100),
+                    **SOURCED),
     activation=_map(date=Field("date", True), text=_str(), **SOURCED),
     prior_policies=_list(DATED_FACT),
     resolution=_map(number=_str(), title=_str(), date=Field("date"), vote=_str(), text=_str(), **SOURCED),
@@ -111,7 +123,7 @@ STATE = _map(
     records_law=_map(
         name=_str(True),
         citation=_str(True),
-        deadline_days=Field("int"),
+        deadline_days=Field("int", low=1, high=365, hint="days the law gives to answer"),
         deadline_unit=_str(choices=DAY_UNITS),
         deadline_citation=_str(),
         deadline_action=_str(),
@@ -147,11 +159,11 @@ FEDERAL = _map(
 )
 
 DATASET = _map(
-    version=Field("int"),
+    version=Field("int", low=0, high=1000),
     federal=FEDERAL,
     states=Field("dict-of", item=STATE, pattern=STATE_CODE),
-    jurisdictions=_list(JURISDICTION),
-    counties=_str(hint="CSV text: fips,state,name"),
+    jurisdictions=Field("list", item=JURISDICTION, high=MAX_RECORDS),
+    counties=_str(hint="CSV text: fips,state,name", longest=1 << 30),
 )
 
 
@@ -182,8 +194,11 @@ class Validator:
                     f"contains control character U+{ord(bad.group()):04X}, which documents cannot hold;"
                     " delete it (it often comes from copy-paste)", line, where, who,
                 )
-            elif not value.strip():
-                self.problem("is empty; fill it in or remove the line", line, where, who)
+            elif not visible(value):
+                self.problem("is empty (or only invisible characters); fill it in or remove the line", line, where, who)
+            elif len(value) > spec.longest:
+                self.problem(f"is {len(value):,} characters long; a field holds at most {spec.longest:,}", line, where,
+                             who)
             elif spec.pattern and not spec.pattern.match(value):
                 hint = f"; {spec.hint}" if spec.hint else ""
                 self.problem(f"'{_short(value)}' is not of the right form{hint}", line, where, who)
@@ -193,6 +208,10 @@ class Validator:
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(f"must be a whole number, not {_describe(value)}", line, where, who)
+            elif (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
+                hint = f" ({spec.hint})" if spec.hint else ""
+                self.problem(f"{value} is out of range{hint}: it must be between {spec.low:,} and {spec.high:,}",
+                             line, where, who)
             return value
         if kind == "bool":
             if not isinstance(value, bool):
@@ -200,14 +219,18 @@ class Validator:
             return value
         if kind == "date":
             if isinstance(value, _dt.datetime):
-                return value.date()
+                value = value.date()
             if not isinstance(value, _dt.date):
                 self.problem(f"must be a date written YYYY-MM-DD, not {_describe(value)}", line, where, who)
+            elif not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+                self.problem(f"the date {value.isoformat()} is out of range: it must be between"
+                             f" {DATE_RANGE[0].year} and {DATE_RANGE[1].year}", line, where, who)
             return value
         if kind == "source":
-            if isinstance(value, str) and value.strip():
+            if isinstance(value, str) and visible(value) and len(value) <= MAX_TEXT:
                 return value
-            if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+            if isinstance(value, list) and value and all(
+                    isinstance(v, str) and visible(v) and len(v) <= MAX_TEXT for v in value):
                 return value
             self.problem("a source must be a URL or citation (text), or a list of them", line, where, who)
             return value
@@ -216,8 +239,13 @@ class Validator:
                 self.problem(f"must be a list (lines starting with '- '), not {_describe(value)}", line, where, who)
                 return value
             assert spec.item is not None
+            if spec.high is not None and len(value) > spec.high:
+                self.problem(f"has {len(value):,} entries; a data file holds at most {spec.high:,} (split it)",
+                             line, where, who)
+                return value
             for i, item in enumerate(value):
-                owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None)
+                owner = who or (item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str)
+                                and SLUG.match(item["id"]) else None)
                 value[i] = self.check(item, spec.item, f"{where}[{i}]", line_of(value, i) or line, owner)
             return value
         if kind == "dict-of":
@@ -227,7 +255,7 @@ class Validator:
             assert spec.item is not None
             for key in value:
                 if spec.pattern and not (isinstance(key, str) and spec.pattern.match(key)):
-                    self.problem(f"key '{key}' is not of the right form", line_of(value, key), where, who)
+                    self.problem(f"key '{_short(str(key))}' is not of the right form", line_of(value, key), where, who)
                     continue
                 value[key] = self.check(value[key], spec.item, f"{where}.{key}", line_of(value, key), who)
             return value
@@ -240,7 +268,7 @@ class Validator:
             if key not in spec.children:
                 close = difflib.get_close_matches(str(key), list(spec.children), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(spec.children)}"
-                self.problem(f"unknown field '{key}'{hint}", line_of(value, key), sub, who)
+                self.problem(f"unknown field '{_short(str(key))}'{hint}", line_of(value, key), sub, who)
                 continue
             if value[key] is None:
                 if spec.children[key].required:
@@ -251,6 +279,13 @@ class Validator:
             if child.required and key not in value and not (child.unless and child.unless in value):
                 self.problem("is missing (required)", line, f"{where}.{key}" if where else key, who)
         return value
+
+
+def visible(text: str) -> bool:
+    """True if ``text`` has a character a reader can see (not only spaces, zero-width spaces,
+    joiners, direction marks or other format characters)."""
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cc")
+               for ch in text)
 
 
 def _describe(value: Any) -> str:
@@ -270,4 +305,4 @@ def _describe(value: Any) -> str:
 
 
 def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return printable(text, limit)

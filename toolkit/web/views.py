@@ -20,6 +20,11 @@ blueprint = Blueprint("interview", __name__)
 STEPS = 4
 
 
+def _offered():
+    """The kinds a person can make from a place alone (follow-ups and appeals answer a logged request)."""
+    return [k for k in toolkit.DOCUMENTS.values() if k.standalone]
+
+
 def choose_locale() -> str:
     """The ``lang`` asked for, else the one chosen before (cookie), else the browser's preference."""
     asked = requested_language()
@@ -137,14 +142,14 @@ def unexpected_error(exc: Exception):
 
 @blueprint.route("/")
 def index():
-    return render_template("index.html", documents=list(toolkit.DOCUMENTS.values()), step=1,
+    return render_template("index.html", documents=_offered(), step=1,
                            chosen=request.args.get("document"), error=None)
 
 
 def _kind_or_back():
     kind = interview.document_kind(request.values.get("document"))
     if kind is None:
-        return None, (render_template("index.html", documents=list(toolkit.DOCUMENTS.values()), step=1, chosen=None,
+        return None, (render_template("index.html", documents=_offered(), step=1, chosen=None,
                                       error=_("Choose one of the documents.")), 400)
     return kind, None
 
