@@ -154,7 +154,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
     laws = law.state_laws(j.state_code, date)
     decided = kind.decide(laws)  # state law refuses this kind, or calls for its lawful alternative
     if decided and decided[0].then == "refuse":
-        raise DataError(kind.refusal(decided[1], record.get("text_name") or j.name), jurisdiction=j.id,
+        raise NotApplicable(kind.refusal(decided[1], record.get("text_name") or j.name), jurisdiction=j.id,
                         field=f"law.{j.state_code}.{decided[1][0].id}", path=decided[1][0].path, line=decided[1][0].line)
     if decided:
         cautions.append(Problem(kind.alternative_note(decided[1]), decided[1][0].path, decided[1][0].line, None, j.id,

@@ -53,7 +53,7 @@ class DocumentKind:
     #: writing it also writes ``<id>-<kind>.txt``
     text_copy: bool = False
     #: what the document is about, for lists and forms
-    topic: str = "Secure Communities"
+    topic: str = "Secure Communities and records requests"
     #: state-law rules that refuse the document, or call for its lawful alternative (first match wins)
     refuse_when: Tuple[StateRule, ...] = ()
     #: the lawful alternative, in words: what the document becomes, or what to use instead when refused
