@@ -241,8 +241,19 @@ def test_the_records_request_asks_for_the_agreement_minutes_training_costs_and_m
 def test_docx_and_pdf_say_the_same_words_with_an_agreement_and_as_the_lawful_alternative(doc, place):
     docx = " ".join(docx_lines(toolkit.render(doc, place, "docx", date=DATE)))
     pdf = pdf_text(toolkit.render(doc, place, "pdf", date=DATE))
-    assert words(" ".join(docx.split())) == words(" ".join(pdf.split()))
+    assert _slashes(words(" ".join(docx.split()))) == _slashes(words(" ".join(pdf.split())))
     assert "County Sheriff" in docx
+
+
+def _slashes(items):
+    """A PDF line may break after a slash ("Removal/" + "Deportation)"): join such a word to the next."""
+    out = []
+    for word in items:
+        if out and out[-1].endswith("/"):
+            out[-1] += word
+        else:
+            out.append(word)
+    return out
 
 
 def test_list_documents_reads_the_catalogue():
