@@ -199,6 +199,18 @@ def templates_digest(templates, out: "Optional[Path]" = None) -> str:
     return h.hexdigest()
 
 
+def law_digest() -> str:
+    """A hash of the law data documents read (toolkit/law/*.yaml: state laws, calendars, 287(g)
+    agreements): a new state law or ICE list redoes the documents it may change."""
+    from .law import HERE
+
+    h = hashlib.sha256()
+    for path in sorted(HERE.glob("*.yaml")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def inputs_key(j: Jurisdiction, dataset: Dataset, document: str, fmt: str, date: dt.date,
                fields: Mapping[str, str], templates_hash: str) -> str:
     return _digest(j.id, j.record, j.state, dataset.federal, document, fmt, date.isoformat(), dict(fields),
@@ -437,7 +449,7 @@ def bulk(out: "os.PathLike[str] | str", *, states: Sequence[str] = (), kinds: Se
     try:
         _remove_leftovers(out, chosen)
         previous, extra = read_manifest(out)
-        templates_hash = templates_digest(templates, out)
+        templates_hash = templates_digest(templates, out) + law_digest()
         done: Dict[Tuple[str, str, str], Dict[str, str]] = {}
         tasks = []
         for j in chosen:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+import textwrap
 from typing import Dict, Optional, Tuple
 
 import click
@@ -377,6 +378,38 @@ def serve_command(host, port, allow_remote, allowed_hosts, data):
 from .track.cli import register as _register_track  # noqa: E402
 
 _register_track(main)
+
+
+@main.command("list-documents")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_documents_command(fmt):
+    """List the documents toolkit makes (the catalogue): name, topic, title, what it is, the fields
+    --set may give it, and what state law decides about it."""
+    rows = []
+    for kind in DOCUMENTS.values():
+        rules = [f"{'refused' if then == 'refuse' else 'made as the lawful alternative'} where state law sets "
+                 + ", or ".join(f"{r.rule} to {' or '.join(r.values)}" for r in kind.refuse_when if r.then == then)
+                 for then in dict.fromkeys(r.then for r in kind.refuse_when)]
+        rows.append({"name": kind.name, "topic": kind.topic, "title": kind.title, "summary": kind.summary,
+                     "fields": list(kind.fields), "signer": kind.signer, "state_law": rules,
+                     "alternative": kind.alternative or None})
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    topic = None
+    for row in rows:
+        if row["topic"] != topic:
+            topic = row["topic"]
+            click.echo(f"{topic}:")
+        click.echo(f"  {row['name']:<17} {row['title']}")
+        for line in textwrap.wrap(_lower_first(row["summary"]), 88):
+            click.echo(f"  {'':<17} {line}")
+        for rule in row["state_law"]:
+            for line in textwrap.wrap(f"state law: {rule}; {row['alternative']}", 88):
+                click.echo(f"  {'':<17} {line}")
+        for line in textwrap.wrap(f"--set keys: {', '.join(row['fields']) or '(none)'}", 88):
+            click.echo(f"  {'':<17} {line}")
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -4,6 +4,7 @@ the ``--set`` fields, with the defaults a real office would use."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import ChainMap
 from typing import Any, Dict, List, Mapping, Optional
 
 from .data.dataset import Dataset, Jurisdiction
@@ -151,6 +152,14 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
             " use the other documents",
             jurisdiction=j.id, field=f"states.{j.state_code}.own_bureau", path=j.path, line=j.line)
     laws = law.state_laws(j.state_code, date)
+    decided = kind.decide(laws)  # state law refuses this kind, or calls for its lawful alternative
+    if decided and decided[0].then == "refuse":
+        raise NotApplicable(kind.refusal(decided[1], record.get("text_name") or j.name), jurisdiction=j.id,
+                        field=f"law.{j.state_code}.{decided[1][0].id}", path=decided[1][0].path, line=decided[1][0].line)
+    if decided:
+        cautions.append(Problem(kind.alternative_note(decided[1]), decided[1][0].path, decided[1][0].line, None, j.id,
+                                f"law.{j.state_code}.{decided[1][0].id}", "law"))
+    extra = {name: provide(j, dataset, date, laws, fields, cautions) for name, provide in kind.reads}
     requiring = [entry for entry in laws if entry.binding]
     if kind.policy:
         cautions.extend(entry.caution() for entry in requiring)
@@ -201,7 +210,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
                                   sender["email"], sender["phone"]]
     values = {
         "signer": fields.get("signer") or signer.get("name"),
-        "signer_title": fields.get("signer_title") or signer.get("title") or officers.signature(kind.signer),
+        "signer_title": fields.get("signer_title") or signer.get("title") or (
+            extra[kind.signer]["signature"] if kind.signer in extra else officers.signature(kind.signer)),
         "requester": fields.get("requester") or the_formal,
         "reply_to": fields.get("contact") or (", ".join(str(part) for part in reply if part) if any(
             reply[i] for i in (0, 2, 3, 4)) else None),
@@ -237,6 +247,7 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "agreement_banned": any(entry.rule("agreement_287g") == "banned" for entry in laws),
         "detainers_judicial_only": any(entry.rule("detainers") == "judicial_only" for entry in laws),
         "levers": levers(laws),
+        "alternative": [law_view(entry) for entry in decided[1]] if decided else [],
     }
     def wrap(data, name, facts):
         return Record(data, name, j.id, j.path, j.line, facts=facts, unverified=dataset.unverified, cautions=cautions)
@@ -251,7 +262,8 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         return due(days, unit, federal).date
 
     return {
-        "_fields": {k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
+        "_fields": {**{k: ("; ".join(v) if isinstance(v, list) else v) for k, v in values.items() if v},
+                    **{k: v for block in extra.values() for k, v in getattr(block, "fields", {}).items() if v}},
         "document": document,
         "j": wrap(view, "jurisdiction", j.id),
         "state": wrap({**state, "code": j.state_code}, "state", f"states.{j.state_code}"),
@@ -266,6 +278,9 @@ def build(document: str, jurisdiction: Jurisdiction, dataset: Dataset, date: dt.
         "law": wrap(state_law, "law", "law"),
         "officers": wrap({**officers, "signature": officers.signature("presiding")}, "officers", "officers"),
         "reasons": [wrap(r, f"reasons[{i}]", f"{reasons_from}[{i}]") for i, r in enumerate(reasons)],
+        **{name: Record(dict(value), name, j.id, j.path, j.line, facts=name, cautions=cautions,
+                        unverified=ChainMap(getattr(value, "unverified", {}), dataset.unverified))
+           for name, value in extra.items()},
     }
 
 

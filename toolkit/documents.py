@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+from .law import agreements
+
 from dataclasses import dataclass
-from typing import Dict, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .law import StateLaw
+
+#: every program era (see :attr:`toolkit.law.ProgramStatus.era`): for documents true on any date
+ALL_ERAS = ("before", "early", "opt-out", "no-opt-out", "ended")
+
+
+@dataclass(frozen=True)
+class StateRule:
+    """A state-law rule under which a document cannot be made as written: where a law in force on the
+    document's date sets ``rule`` (a rule of :data:`toolkit.law.RULES`, e.g. ``agreement_287g``) to one
+    of ``values``, the document is refused (``then="refuse"``, with a message naming the law), or its
+    template writes the lawful alternative (``then="alternative"``: the template sees ``law.alternative``,
+    the laws that call for it, and a "before sending" caution says so)."""
+
+    rule: str
+    values: Tuple[str, ...]
+    then: str = "refuse"
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,43 @@ class DocumentKind:
     #: True where the document is filed by pasting its text into a web form (the DHS FOIA portal):
     #: writing it also writes ``<id>-<kind>.txt``
     text_copy: bool = False
+    #: what the document is about, for lists and forms
+    topic: str = "Secure Communities and records requests"
+    #: state-law rules that refuse the document, or call for its lawful alternative (first match wins)
+    refuse_when: Tuple[StateRule, ...] = ()
+    #: the lawful alternative, in words: what the document becomes, or what to use instead when refused
+    alternative: str = ""
+    #: extra blocks the template reads, by name: ``provide(jurisdiction, dataset, date, laws, fields, cautions)``
+    #: returns a mapping (its ``unverified`` attribute, if any, maps fact paths to cautions, and its
+    #: ``fields`` the field values it chose); a block named like ``signer`` gives the default signature
+    reads: Tuple[Tuple[str, Callable[..., Dict[str, Any]]], ...] = ()
+
+    def decide(self, laws: Sequence["StateLaw"]) -> Optional[Tuple[StateRule, List["StateLaw"]]]:
+        """The first of :attr:`refuse_when` that ``laws`` (the state's laws in force) trigger, with the
+        laws that trigger it; None where state law leaves the document as written."""
+        for rule in self.refuse_when:
+            deciding = [law for law in laws if law.rule(rule.rule) in rule.values]
+            if deciding:
+                return rule, deciding
+        return None
+
+    def refusal(self, laws: Sequence["StateLaw"], where: str) -> str:
+        """Why the document cannot be made for ``where``, naming each law, and what to use instead."""
+        cited = "; ".join(f"under {law.title}, {law.citation}, {_lowerfirst(law.effect).rstrip('.')}" for law in laws)
+        instead = f"; {self.alternative}" if self.alternative else ""
+        return f"the {self.title} cannot be made for {where}: {cited}{instead}"
+
+    def alternative_note(self, laws: Sequence["StateLaw"]) -> str:
+        """The "before sending" words for a document made as its lawful alternative."""
+        cited = "; ".join(f"{law.title}, {law.citation}" for law in laws)
+        return (f"state law decides this document: under {cited}, it is made as the lawful alternative"
+                f" ({self.alternative}); have counsel review it before it is adopted or sent")
+
+
+def _lowerfirst(text: str) -> str:
+    from .templating import lowerfirst
+
+    return lowerfirst(text)
 
 
 #: the fields of whoever signs and sends a letter or request
@@ -72,6 +130,46 @@ DOCUMENTS: Dict[str, DocumentKind] = {
                      " fills it in from the request log)",
                      REQUEST_FIELDS + REMEDY_FIELDS + ("requester",) + SENDER_FIELDS, signer="counsel",
                      standalone=False),
+        # 287(g) agreements and detainers: what a county controls today (toolkit/law/agreements.yaml)
+        DocumentKind("287g-resolution", "Resolution on a 287(g) agreement", "287g-resolution.xml.j2",
+                     "a council or board resolution to end, not renew or not enter a 287(g) agreement with ICE,"
+                     " requesting the officer who holds it to give ICE the written notice its termination clause"
+                     " requires",
+                     ("agreement_action", "agency", "agency_head", "agreement_model", "agreement_signed",
+                      "resolution_number", "chair_title", "clerk_title", "counsel_title"),
+                     eras=ALL_ERAS, policy=True, topic="287(g) and detainers",
+                     refuse_when=(StateRule("agreement_287g", ("required", "must_apply"), "alternative"),),
+                     alternative="a resolution asking the officer who holds the agreement, which state law requires,"
+                                 " to report on it in public, and directing a request for its records",
+                     reads=(("agreement", agreements.view),)),
+        DocumentKind("287g-notice", "Notice ending a 287(g) agreement", "287g-notice.xml.j2",
+                     "the letter from the sheriff (or other officer who holds the agreement) to the ICE Field Office"
+                     " Director, ending the agreement under its termination clause, or declining to enter one",
+                     ("agreement_action", "agency", "agency_head", "agreement_model", "agreement_signed")
+                     + SENDER_FIELDS,
+                     signer="agreement", eras=ALL_ERAS, policy=True, topic="287(g) and detainers",
+                     refuse_when=(StateRule("agreement_287g", ("required", "must_apply"), "refuse"),),
+                     alternative="use the 287(g) resolution (it becomes a request for public reports on the"
+                                 " agreement) and the 287(g) records request",
+                     reads=(("agreement", agreements.view),)),
+        DocumentKind("detainer-policy", "Detainer and ICE-access policy", "detainer-policy.xml.j2",
+                     "an ordinance or resolution: hold a person past release only on a judicial warrant or court"
+                     " order, what the jail tells ICE and when, ICE access to people in custody and to county"
+                     " property, with the court decisions that make holding on a detainer alone a liability",
+                     ("instrument", "agency", "agency_head", "resolution_number", "chair_title", "clerk_title",
+                      "counsel_title"),
+                     eras=ALL_ERAS, policy=True, topic="287(g) and detainers",
+                     refuse_when=(StateRule("detainers", ("must_honor",), "alternative"),
+                                  StateRule("local_policy", ("barred",), "alternative")),
+                     alternative="a resolution on records and notice of the detainers the jail honours as state law"
+                                 " requires, limiting nothing that law requires",
+                     reads=(("agreement", agreements.view),)),
+        DocumentKind("287g-records", "Public-records request on 287(g) and detainers", "287g-records.xml.j2",
+                     "a request under the state's public-records law to the sheriff (or the agency that runs the"
+                     " jail) for the 287(g) agreement and its amendments, steering-committee minutes, training and"
+                     " certification records, costs, and counts of detainers received and honoured, by month",
+                     ("requester", "agency", "agency_head") + SENDER_FIELDS, signer="counsel", eras=ALL_ERAS,
+                     topic="287(g) and detainers", reads=(("agreement", agreements.view),)),
     )
 }
 
@@ -123,4 +221,12 @@ FIELDS: Dict[str, str] = {
     "remedy_text": "for an appeal: what that statute says of the remedy, completing 'Under <citation>, ...'",
     "remedy_to": "for an appeal: who hears it, lines separated by ';'",
     "remedy_deadline": "for an appeal: the last day to use the remedy, as printed",
+    "agency": "the agency that holds (or would hold) the 287(g) agreement or runs the jail, e.g. 'Frederick County"
+              " Sheriff's Office' (default: from ICE's list, else the county's sheriff's office)",
+    "agency_head": "title of the officer who heads that agency and signs its notice, e.g. 'Sheriff' or 'Director'",
+    "agreement_model": "the 287(g) model(s) the agency holds, e.g. 'JEM' or 'JEM,WSO', where ICE's list in the data"
+                       " is older than the agreement",
+    "agreement_signed": "the date the agreement was signed, YYYY-MM-DD (with agreement_model)",
+    "agreement_action": "end, not-renew or not-enter (default: end where the agency holds an agreement, else not-enter)",
+    "instrument": "ordinance or resolution: the form of the detainer policy (default: resolution)",
 }
