@@ -114,17 +114,153 @@ def one_pdf(places: int, repeat: int) -> None:
     print(f"   same words on the same pages: {'yes' if same else 'NO'}; same bytes twice: {'yes' if reproducible else 'NO'}")
 
 
+def libreoffice(docx: list, out: Path):
+    """Documents per second of one LibreOffice batch converting ``docx`` to PDF (None without it)."""
+    program = shutil.which("libreoffice") or shutil.which("soffice")
+    if not program:
+        return None
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless", "--terminate_after_init"],
+                   capture_output=True)  # LibreOffice makes its profile once, as it would on a user's machine
+    start = time.perf_counter()
+    subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(out), *map(str, docx)], check=True, capture_output=True)
+    return len(docx) / (time.perf_counter() - start)
+
+
+def timed_bulk(ids, fmt: str, jobs: int, out: Path) -> float:
+    start = time.perf_counter()
+    result = toolkit.bulk(out, ids=ids, formats=[fmt], date=DATE, jobs=jobs, force=True)
+    assert result.ok, result.summary()
+    return len(result.rows) / (time.perf_counter() - start)
+
+
+def fresh_campaign(ids, jobs: int, out: Path) -> float:
+    """Wall seconds of a new Python process running a PDF campaign (start-up included)."""
+    code = (f"import toolkit; r = toolkit.bulk({str(out)!r}, ids={list(ids)!r}, formats=['pdf'], "
+            f"date={DATE.isoformat()!r}, jobs={jobs}, force=True); assert r.ok, r.summary()")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def bulk_pdf(places: int, runs: int) -> None:
+    data = toolkit.load_jurisdictions()
+    ids = [j.id for j in select(data, states=STATES)][:places]
+    work = Path(tempfile.mkdtemp(prefix="toolkit-speed-"))
+    toolkit.render("letter", ids[0], "pdf", date=DATE)  # warm for every contender
+    docx = toolkit.bulk(work / "docx", ids=ids, formats=["docx"], date=DATE, jobs=2)
+    files = sorted((work / "docx").rglob("*.docx"))
+    two, one = [], []
+    for _ in range(max(1, runs // 3)):
+        two.append(timed_bulk(ids, "pdf", 2, work / "p2"))
+        one.append(timed_bulk(ids, "pdf", 1, work / "p1"))
+    lo = libreoffice(files, work / "lo")
+    two_m, one_m = statistics.median(two), statistics.median(one)
+    print(f"\n2. Bulk PDF ({len(files)} documents of {len(ids)} places, {os.cpu_count()} cores, medians of {len(two)})")
+    print(f"   toolkit bulk, 2 jobs            {two_m:6.1f} documents/s")
+    print(f"   toolkit bulk, 1 job             {one_m:6.1f} documents/s")
+    print(f"   LibreOffice, one batch of DOCX  {lo:6.1f} documents/s" if lo else "   LibreOffice: not installed")
+    print(f"   2 jobs / 1 job                  {two_m / one_m:6.2f}x   (target 1.85x)")
+    if lo:
+        print(f"   2 jobs / LibreOffice            {two_m / lo:6.2f}x   (target 3x)")
+    small = ids[:max(1, 20 // max(1, len(docx.rows) // len(ids)))]
+    f2 = statistics.median(fresh_campaign(small, 2, work / "s2") for _ in range(3))
+    f1 = statistics.median(fresh_campaign(small, 1, work / "s1") for _ in range(3))
+    n = len(toolkit.bulk(work / "s2", ids=small, formats=["pdf"], date=DATE, jobs=1).rows)
+    print(f"   a new process's campaign of {n} PDFs: 2 jobs {f2:.2f} s, 1 job {f1:.2f} s"
+          f" (WeasyPrint set up once, before the workers fork)")
+
+
+PATCHES = Path(__file__).resolve().parent.parent / "patches"
+PER_PDF = """
+import hashlib, sys, time, warnings
+warnings.simplefilter("ignore")
+sys.argv = ["speed"]
+sys.path.insert(0, {here!r})
+import speed
+tk, docs = speed.documents({places})
+for doc in docs[:3]:
+    speed.after(tk, doc)
+best = [float("inf")] * len(docs)
+for _ in range({repeat}):
+    for i, doc in enumerate(docs):
+        start = time.process_time()
+        speed.after(tk, doc)
+        best[i] = min(best[i], time.process_time() - start)
+print(1000 * sum(best) / len(docs), hashlib.sha256(b"".join(speed.after(tk, d) for d in docs)).hexdigest())
+"""
+
+
+def patched(package: str, diff: str, version: str, where: Path):
+    """A copy of the installed ``package`` with ``patches/diff`` applied, or None (another
+    version installed, or no ``patch`` program)."""
+    module = __import__(package)
+    if module.__version__ != version or not shutil.which("patch"):
+        return None
+    copy = where / package
+    shutil.copytree(Path(module.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run(["patch", "-p1", "-s", "-d", str(where), "-i", str(PATCHES / diff)], capture_output=True)
+    return where if done.returncode == 0 else None
+
+
+def with_path(path) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path or ""), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def upstream_patches(places: int, repeat: int, runs: int) -> None:
+    """What the two patches prepared for upstream (patches/) would save, measured on copies of the
+    installed packages with each applied; toolkit ships neither."""
+    where = Path(tempfile.mkdtemp(prefix="toolkit-patched-"))
+    print("\n4. Patches prepared for upstream (patches/; not shipped), on patched copies of the installed packages")
+    pydyf_dir = patched("pydyf", "pydyf-0.13.0-identifier-serialize-once.diff", "0.13.0", where / "pydyf")
+    if pydyf_dir:
+        code = PER_PDF.format(here=str(Path(__file__).resolve().parent), places=places, repeat=repeat)
+        stock, fixed = [], []
+        for _ in range(2):
+            for path, into in ((None, stock), (pydyf_dir, fixed)):
+                out = subprocess.run([sys.executable, "-c", code], env=with_path(path), check=True,
+                                     capture_output=True, text=True).stdout.split()
+                into.append((float(out[0]), out[1]))
+        s, f = min(stock)[0], min(fixed)[0]
+        same = {h for _, h in stock} == {h for _, h in fixed}
+        print(f"   pydyf, identifier hashed from the bytes written: one PDF {s:.1f} -> {f:.1f} ms CPU"
+              f" ({f / s:.3f}x); same bytes: {'yes' if same else 'NO'}")
+    else:
+        print("   pydyf patch: needs pydyf 0.13.0 and the 'patch' program")
+    wp_dir = patched("weasyprint", "weasyprint-70.0-dlopen-platform-names-first.diff", "70.0", where / "weasyprint")
+    if wp_dir:
+        stock_t, fixed_t = [], []
+        for _ in range(runs):
+            for path, into in ((None, stock_t), (wp_dir, fixed_t)):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "import weasyprint"], env=with_path(path), check=True)
+                into.append(time.perf_counter() - start)
+        s, f = statistics.median(stock_t), statistics.median(fixed_t)
+        print(f"   WeasyPrint, platform's library names first: import weasyprint {s:.3f} -> {f:.3f} s"
+              f" ({1000 * (s - f):.0f} ms less; medians of {runs})")
+    else:
+        print("   WeasyPrint patch: needs WeasyPrint 70.0 and the 'patch' program")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--places", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--bulk-places", type=int, default=20)
     parser.add_argument("--skip", default="")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     print("machine:", machine())
     if "pdf" not in skip:
         one_pdf(args.places, args.repeat)
+    if "bulk" not in skip:
+        bulk_pdf(args.bulk_places, args.runs)
+    if "patches" not in skip:
+        upstream_patches(args.places, args.repeat, args.runs)
 
 
 if __name__ == "__main__":
