@@ -3,6 +3,8 @@ their state, signed and directed by the right officers. Read back from both form
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import toolkit
@@ -167,3 +169,18 @@ def test_the_foia_request_comes_with_a_plain_text_copy_for_the_portal(tmp_path):
     assert "<" not in text and "Printed name: ____" in text
     # the other documents are not filed through a portal
     assert [p.suffix for p in toolkit.write("letter", "santa-clara", out=tmp_path, date=TODAY, formats=["docx"])] == [".docx"]
+
+
+@pytest.mark.parametrize("jid", PLACES)
+@pytest.mark.parametrize("date", [TODAY, "2010-09-30"])
+def test_nobody_is_copied_on_a_letter_addressed_to_them(jid, date):
+    lines = toolkit.compose("letter", jid, date=date).lines()
+    dated = next(i for i, line in enumerate(lines) if re.fullmatch(r"[A-Z][a-z]+\W\d{1,2}, \d{4}", line))
+    subject = next(i for i, line in enumerate(lines) if line.startswith("Re:"))
+    addressees = set(lines[dated + 1:subject])  # the offices the letter is addressed to
+    assert addressees
+    copied = [line[len("cc: "):].split(",")[0].split(" (")[0] for line in lines if line.startswith("cc: ")]
+    assert copied, "the letter has no copies at all"
+    assert not [name for name in copied if name in addressees], addressees
+    if date == TODAY:
+        assert any("Criminal Justice Information Services" in line for line in lines if line.startswith("cc: "))

@@ -69,7 +69,7 @@ def test_letter_has_both_addressees_and_the_procedure(rendered):
         assert "500 12th Street SW" in text and "Washington, DC 20536" in text
         assert "Secure Communities" in text
         assert "Setting the Record Straight" in text and "August 17, 2010" in text
-        assert "copy of the letter as sent to ICE" in text
+        assert "copy of the letter as sent to ICE" not in text  # both are addressed; neither is copied
         # refers to the body's opt-out vote, from the data
         assert "September 28, 2010" in text and "voted to seek to opt out" in text and "(vote: unanimous)" in text
 
