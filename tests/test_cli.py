@@ -133,3 +133,12 @@ def test_documents_with_unverified_facts_are_written_with_a_note(tmp_path):
     texas = invoke("resolution", "--county", "harris", "--state", "TX", "--format", "docx", "--out", str(tmp_path),
                    "--date", DATE).output
     assert "before sending:" in texas and "752" in texas and "removal from office" in texas
+
+
+def test_a_document_state_law_refuses_names_the_statute_and_no_flag(tmp_path):
+    result = CliRunner().invoke(main, ["287g-notice", "harris-tx", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and not list(tmp_path.iterdir())
+    message = " ".join(result.output.split())
+    assert "cannot be made for Harris County" in message and "§ 753.051" in message
+    assert "use the 287(g) resolution" in message
+    assert "--data" not in message and " see --" not in message  # state law is not settled by a flag

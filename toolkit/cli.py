@@ -17,7 +17,7 @@ from typing import Dict, Optional, Tuple
 import click
 
 import toolkit
-from toolkit import DOCUMENTS, FIELDS, DataError, ToolkitError, UnknownJurisdiction
+from toolkit import DOCUMENTS, FIELDS, DataError, NotApplicable, ToolkitError, UnknownJurisdiction
 
 FORMATS = ("docx", "pdf")
 #: exit codes: a ToolkitError, a usage error (click's own), Ctrl-C
@@ -54,7 +54,8 @@ def explain(exc: ToolkitError) -> str:
     elif _set_key(exc):
         key = _set_key(exc)
         hint = (f"{hint}; " if hint else "") + f"on the command line: --set {key}=VALUE"
-    elif exc.input in FLAGS and exc.input not in ("document",):
+    elif exc.input in FLAGS and exc.input not in ("document",) and not isinstance(exc, NotApplicable):
+        # a document refused by design (state law, the program's dates) is not settled by a flag
         hint = (f"{hint}; " if hint else "") + f"see {FLAGS[exc.input]}"
     text = exc.describe(hint)
     if isinstance(exc, DataError) and exc.more:
