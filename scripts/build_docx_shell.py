@@ -51,7 +51,7 @@ STYLES = {
 }
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 #: styles that stay on the page of the paragraph after them
-KEEP_WITH_NEXT = {"Letterhead Name", "Letterhead", "Dateline", "Subject", "Title", "Heading 2", "Lead-in", "Address",
+KEEP_WITH_NEXT = {"Letterhead Name", "Letterhead", "Dateline", "Subject", "Title", "Heading 2", "Lead-in", "Address", "Spacer",
                   "Signature", "Fill"}
 #: styles whose paragraph is never split between pages (body text may be, as in the PDF: widow control)
 KEEP_TOGETHER = KEEP_WITH_NEXT | {"List Item"}

@@ -361,3 +361,21 @@ def test_libreoffice_lays_the_docx_out_in_the_pdfs_font(tmp_path, rendered):
     reader = PdfReader(io.BytesIO(converted.read_bytes()))
     names = {str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
     assert names and all("LiberationSerif" in name for name in names), names
+
+
+def _page_with(text: str, pages: list) -> int:
+    return next(i for i, page in enumerate(pages) if text in " ".join(page.split()))
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("jid", ["santa-clara", "harris-tx"])
+def test_the_signature_page_has_the_closing_paragraph_and_the_copies(jid, tmp_path):
+    """In the PDF and in the DOCX as LibreOffice lays it out: the paragraph before 'Sincerely,', the
+    closing, the signature and the copies share a page (no signature page without text, no copies alone)."""
+    written = toolkit.write("letter", jid, out=tmp_path, date="2026-12-07")
+    docx = next(p for p in written if p.suffix == ".docx")
+    for pdf_file in (next(p for p in written if p.suffix == ".pdf"), libreoffice_to_pdf(docx, tmp_path / "lo")):
+        pages = pdf_text(pdf_file.read_bytes()).split("\f")
+        signed = _page_with("Printed name", pages)
+        assert signed == _page_with("Sincerely,", pages) == _page_with("cc: Federal Bureau of Investigation", pages)
+        assert _page_with("Please send your reply", pages) == signed, pdf_file

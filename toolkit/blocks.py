@@ -57,8 +57,9 @@ class Run:
 @dataclass
 class Block:
     """One paragraph-level element. ``lines`` holds the lines (or list items) of multi-line kinds.
-    ``lead_in`` marks a paragraph that introduces a list ("... therefore asks:"): both formats keep
-    it on the page of what follows."""
+    ``lead_in`` marks a paragraph that both formats keep on the page of what follows: one that
+    introduces a list or a fill-in ("... therefore asks:"), the closing before a signature
+    ("Sincerely,") and the paragraph before that closing."""
 
     kind: str
     runs: List[Run] = field(default_factory=list)
@@ -175,8 +176,12 @@ def parse(markup: str, template: str, sources: Iterable[str] = ()) -> Document:
             block.runs = _runs(element, template, sources)
         blocks.append(block)
     for block, following in zip(blocks, blocks[1:]):
-        block.lead_in = (block.kind == "p" and following.kind in LIST_KINDS | {"fill"}
-                         and block.text.rstrip().endswith(":"))
+        block.lead_in = block.kind == "p" and (
+            following.kind in LIST_KINDS | {"fill"} and block.text.rstrip().endswith(":")
+            or following.kind == "signature")  # the closing ("Sincerely,") stays with the signature
+    for block, closing, signature in zip(blocks, blocks[1:], blocks[2:]):
+        if block.kind == "p" and closing.kind == "p" and signature.kind == "signature":
+            block.lead_in = True  # and the last paragraph with the closing: no signature page without text
     return Document(root.get("title", ""), root.get("lang", "en"), blocks)
 
 
