@@ -46,6 +46,31 @@ def test_an_unknown_day_unit_is_refused():
         add_days(D(2026, 11, 23), 5, "working")
 
 
+def test_the_date_range_is_inclusive_at_both_ends():
+    from toolkit.deadlines import EARLIEST, LATEST, check_date
+
+    assert check_date(EARLIEST) == D(2008, 1, 1) and check_date(LATEST) == D(2099, 12, 31)
+    for outside in (D(2007, 12, 31), D(2100, 1, 1)):
+        with pytest.raises(DataError, match="out of range"):
+            check_date(outside)
+
+
+def test_a_deadline_counts_from_0_to_366_days():
+    assert add_days(D(2026, 1, 1), 366, "calendar") == D(2027, 1, 2)
+    for days in (-1, 367, True, 1.5):
+        with pytest.raises(DataError, match="out of range"):
+            add_days(D(2026, 1, 1), days, "calendar")
+
+
+def test_a_deadline_beyond_the_bundled_calendars_is_marked_estimated():
+    from toolkit.law.calendar import due
+
+    inside = due(D(2026, 11, 23), 10, "business", "VA")  # Thanksgiving and the day after are Virginia holidays
+    assert inside.date == D(2026, 12, 9) and not inside.estimated
+    assert due(D(2028, 12, 20), 10, "business", "VA").estimated  # runs into 2029, which no calendar has
+    assert due(D(2028, 12, 29), 1, "calendar", "CA").estimated and not due(D(2028, 12, 1), 1, "calendar", "CA").estimated
+
+
 # --- names and articles ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, expected", [

@@ -155,3 +155,31 @@ def test_a_syntax_error_names_the_template_file_and_line(tmp_path):
     with pytest.raises(TemplateError) as info:
         toolkit.compose("letter", "santa-clara", date=DATE, templates=folder)
     assert info.value.path == str(folder / "letter.xml.j2") and info.value.line == 2 and "syntax" in str(info.value)
+
+
+@pytest.mark.parametrize("n, expected", [(1, "first"), (10, "tenth"), (20, "twentieth"), (21, "21st"), (22, "22nd"),
+                                         (23, "23rd"), (24, "24th"), (111, "111th"), (112, "112th"), (113, "113th"),
+                                         (121, "121st")])
+def test_ordinal(n, expected):
+    from toolkit.templating import ordinal
+
+    assert ordinal(n) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("A local entity", "a local entity"), ("The sheriff", "the sheriff"),
+                                            ("ICE must", "ICE must"), ('"The sheriff', '"The sheriff'),
+                                            ("Texas law", "Texas law"), ("No officer", "no officer"), ("I", "I")])
+def test_lowerfirst_keeps_acronyms_quotes_and_names(text, expected):
+    from toolkit.templating import lowerfirst
+
+    assert lowerfirst(text) == expected
+
+
+def test_daykind_and_possessive():
+    from toolkit.templating import daykind, possessive
+
+    assert daykind(dt.date(2026, 11, 28)) == "is a Saturday" and daykind(dt.date(2026, 11, 29)) == "is a Sunday"
+    assert daykind(dt.date(2026, 11, 27)) == "is a legal holiday"
+    assert possessive("the County of Santa Clara") == "the County of Santa Clara's"
+    assert possessive("the Commissioners'") == "the Commissioners'" and possessive("Harris") == "Harris's"
+    assert possessive("Harris County's") == "Harris County's"

@@ -207,9 +207,10 @@ def dollars(value: Any) -> str:
 
 
 def possessive(value: Any) -> str:
-    """"the County of Santa Clara" -> "the County of Santa Clara's"."""
+    """"the County of Santa Clara" -> "the County of Santa Clara's"; a text already possessive
+    ("the Commissioners'", "Harris County's") stays as it is."""
     text = str(value)
-    return text + ("'" if text.endswith("s'") else "'s")
+    return text if text.endswith(("'", "'s", "\u2019", "\u2019s")) else text + "'s"
 
 
 def join_and(items: Iterable[Any], conjunction: str = "and", semicolons: bool = False) -> str:
