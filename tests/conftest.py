@@ -14,6 +14,16 @@ import pytest
 DATE = "2026-11-23"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def toolkit_cache_dir(tmp_path_factory):
+    """Every test (and every process a test starts) keeps toolkit's on-disk cache in a temporary
+    folder, never the real ~/.cache."""
+    folder = tmp_path_factory.mktemp("toolkit-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TOOLKIT_CACHE_DIR", str(folder))
+        yield folder
+
+
 def docx_lines(data: bytes) -> list:
     """The DOCX's paragraphs as text (python-docx, as Word would show them)."""
     from docx import Document

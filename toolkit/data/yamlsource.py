@@ -22,6 +22,7 @@ from typing import Any, Dict, Optional, Set
 
 import yaml
 
+from .. import diskcache
 from ..errors import DataError, Problem
 
 #: Data files larger than this are refused (the bundled file of every US county is under 1 MiB).
@@ -120,7 +121,9 @@ def load_file(path: "os.PathLike[str] | str") -> Any:
         raise DataError("cannot be read (permission denied)", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror})", path=path) from None
-    return load_text(text, path)
+    # the parse depends only on the bytes (the path appears in errors only, and errors are not
+    # cached): a fresh process reads a file it has seen before from the cache (see diskcache)
+    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(yaml.__version__, _Loader.__name__))
 
 
 class _Builder:
