@@ -151,3 +151,29 @@ def test_both_formats_are_byte_identical_with_a_cold_and_a_warm_cache(tmp_path):
             assert entries(tmp_path / "cache"), "the first run filled the cache"
     assert sorted(outputs[0]) == ["santa-clara-letter.docx", "santa-clara-letter.pdf"]
     assert outputs[0] == outputs[1]
+
+
+def test_compiled_templates_come_from_the_cache_with_their_limits_and_follow_edits(cache, tmp_path, monkeypatch):
+    from toolkit import TemplateError
+    from toolkit.templating import Sandbox, environment, render
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template = folder / "t.j2"
+    template.write_text("{% for i in range(90000) %}{% for j in range(2) %}{% endfor %}{% endfor %}", encoding="utf-8")
+    with pytest.raises(TemplateError, match="runs too long"):
+        render(environment([str(folder)]), "t.j2", {})
+    assert [p.name for p in entries(cache) if p.name.startswith("jinja-")]
+
+    def no_compiling(*args):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Sandbox, "_parse", no_compiling)
+        with pytest.raises(TemplateError, match="runs too long"):  # the loop limit is in the cached code
+            render(environment([str(folder)]), "t.j2", {})
+    template.write_text("hello {{ x }}", encoding="utf-8")
+    assert render(environment([str(folder)]), "t.j2", {"x": "<b>"}) == "hello &lt;b&gt;"
+    for entry in entries(cache):
+        entry.write_bytes(entry.read_bytes()[:-5])
+    assert render(environment([str(folder)]), "t.j2", {"x": 1}) == "hello 1"
