@@ -177,3 +177,40 @@ def test_compiled_templates_come_from_the_cache_with_their_limits_and_follow_edi
     for entry in entries(cache):
         entry.write_bytes(entry.read_bytes()[:-5])
     assert render(environment([str(folder)]), "t.j2", {"x": 1}) == "hello 1"
+
+
+def test_a_cached_docx_shell_needs_no_docxtpl(tmp_path):
+    code = ("import sys, toolkit; toolkit.write('letter', 'santa-clara', formats=['docx'], out=sys.argv[1],"
+            f" date='{DATE}'); print('docxtpl' in sys.modules)")
+    env = dict(os.environ, TOOLKIT_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    seen = [subprocess.run([sys.executable, "-W", "ignore", "-c", code, str(tmp_path / run)], env=env, check=True,
+                           capture_output=True, text=True).stdout.strip() for run in ("cold", "warm")]
+    assert seen == ["True", "False"]
+    name = "santa-clara-letter.docx"
+    assert (tmp_path / "cold" / name).read_bytes() == (tmp_path / "warm" / name).read_bytes()
+
+
+def test_a_broken_docx_shell_is_the_same_error_every_time(cache, tmp_path):
+    import zipfile
+
+    from toolkit import TemplateError
+    from toolkit.render.docx import Shell
+
+    bundled = Path(toolkit.DEFAULT_DATA).parent / "templates" / "shell.docx"
+    broken = tmp_path / "shell.docx"
+    with zipfile.ZipFile(bundled) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r><w:t>{% if %}</w:t></w:r></w:p></w:body>")
+            dst.writestr(info, data)
+    for _ in range(2):
+        with pytest.raises(TemplateError, match="tags do not compile"):
+            Shell(str(broken))
+    assert not [p for p in entries(cache) if p.name.startswith("docx-shell")]
+    (tmp_path / "not.docx").write_bytes(b"not a zip")
+    with pytest.raises(TemplateError, match="cannot be read"):
+        Shell(str(tmp_path / "not.docx"))
+    Shell(str(bundled))
+    assert [p for p in entries(cache) if p.name.startswith("docx-shell")]
