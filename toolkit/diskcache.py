@@ -2,8 +2,9 @@
 shells), so a fresh process (each ``toolkit`` command) need not redo it.
 
 An entry's key is the SHA-256 of the input bytes with toolkit's version, :data:`FORMAT` and what
-else the work depends on (the caller's ``extra``: a library version), so an edited file or a new
-toolkit never meets an old entry. Entries are pickles, written atomically (a temporary file, then
+else the work depends on (the caller's ``extra``: a library version, a hash of the caller's own
+source, :func:`source_hash`), so an edited file, a new toolkit or an edited checkout never meets an
+old entry. Entries are pickles, written atomically (a temporary file, then
 ``os.replace``), with a SHA-256 of the payload in their header: a corrupt, truncated or unreadable
 entry is ignored and rewritten. Only successful results are stored; anything that fails (a YAML
 error) is redone, so errors and their messages are the same with or without the cache.
@@ -44,6 +45,16 @@ def folder() -> Optional[str]:
             return None
         base = os.path.join(home, ".cache")
     return os.path.join(base, "toolkit")
+
+
+def source_hash(path: str) -> str:
+    """A hash of a module's source file (its ``__file__``), for keys of work its code does: an
+    edited checkout never meets entries its old code made."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return "unreadable"
 
 
 def key(kind: str, data: bytes, extra: Sequence[str] = ()) -> str:
@@ -123,4 +134,4 @@ def cached(kind: str, data: bytes, make: Callable[[], T], extra: Sequence[str] =
     return value
 
 
-__all__ = ["FORMAT", "MISSING", "cached", "folder", "get", "key", "put"]
+__all__ = ["FORMAT", "MISSING", "cached", "folder", "get", "key", "put", "source_hash"]

@@ -367,12 +367,12 @@ class TemplateCache(BytecodeCache):
     """Compiled templates kept in toolkit's on-disk cache (:mod:`toolkit.diskcache`), so a fresh
     process does not compile them again. Jinja names an entry by the template's name and file and
     recompiles when the source's checksum differs (an edited template of one's own), and the
-    entry's name also carries toolkit's, Jinja's and Python's versions, as the compiled code
-    depends on all three (and on this module's settings, which change only with toolkit's version).
+    entry's name also carries toolkit's, Jinja's and Python's versions and a hash of this module's
+    source, as the compiled code depends on all four (the sandbox, the limits, the settings).
     Unlike ``jinja2.FileSystemBytecodeCache``, an unwritable folder, a corrupt entry or one another
     user could have written is ignored, never an error."""
 
-    _extra = (jinja2.__version__, sys.version.split()[0], "sandbox")
+    _extra = (jinja2.__version__, sys.version.split()[0], diskcache.source_hash(__file__))
 
     def load_bytecode(self, bucket: Bucket) -> None:
         data = diskcache.get(diskcache.key("jinja", bucket.key.encode("utf-8"), self._extra))

@@ -40,6 +40,7 @@ _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _RESOLVER = yaml.resolver.Resolver()
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_SOURCE = diskcache.source_hash(__file__)  # cached parses are this code's: editing it leaves them behind
 
 
 class Mapping(dict):
@@ -123,7 +124,7 @@ def load_file(path: "os.PathLike[str] | str") -> Any:
         raise DataError(f"cannot be read ({exc.strerror})", path=path) from None
     # the parse depends only on the bytes (the path appears in errors only, and errors are not
     # cached): a fresh process reads a file it has seen before from the cache (see diskcache)
-    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(yaml.__version__, _Loader.__name__))
+    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(yaml.__version__, _Loader.__name__, _SOURCE))
 
 
 class _Builder:

@@ -113,6 +113,7 @@ def paragraphs(document: Document) -> List[Dict[str, object]]:
 
 
 _CHAIN = re.compile(r"para\.style\s*==\s*'([^']+)'")
+_SOURCE = diskcache.source_hash(__file__)
 
 
 class Shell:
@@ -133,7 +134,7 @@ class Shell:
         # docxtpl's clean-up of the XML and Jinja's compiling depend only on the shell's bytes and
         # the libraries' code: a fresh process takes both from the cache (and never imports docxtpl)
         source, code = diskcache.cached("docx-shell", raw, lambda: self._prepare(env, document_xml),
-                                        extra=(_docxtpl_fingerprint(), jinja2.__version__, sys.version.split()[0]))
+                                        extra=(_docxtpl_fingerprint(), jinja2.__version__, sys.version.split()[0], _SOURCE))
         self.template = env.template_class.from_code(env, marshal.loads(code), env.make_globals(None), None)
         #: the paragraph styles the shell's chain of ``{%p if para.style == ... %}`` knows
         self.styles = frozenset(_CHAIN.findall(source))
