@@ -22,7 +22,6 @@ import hashlib
 import os
 import pickle
 import stat
-import tempfile
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from ._version import __version__
@@ -98,6 +97,8 @@ def put(name: str, value: Any) -> None:
         return
     temp = None
     try:
+        import tempfile  # only when writing: a warm run never needs it
+
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         os.makedirs(where, mode=0o700, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=where)
