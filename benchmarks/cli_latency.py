@@ -45,7 +45,8 @@ def cpu_model() -> str:
 
 def timed(argv: list, env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # run in the checkout: "python -m toolkit" imports toolkit from the current folder first
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
