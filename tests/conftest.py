@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
 DATE = "2026-11-23"
+
+
+def pytest_configure(config):
+    """Every test, the collecting of tests (module-level data loads) and every process a test
+    starts keep toolkit's on-disk cache in a temporary folder, never the real ~/.cache."""
+    config._toolkit_cache = (tempfile.mkdtemp(prefix="toolkit-cache-"), os.environ.get("TOOLKIT_CACHE_DIR"))
+    os.environ["TOOLKIT_CACHE_DIR"] = config._toolkit_cache[0]
+
+
+def pytest_unconfigure(config):
+    folder, before = getattr(config, "_toolkit_cache", (None, None))
+    if folder is None:
+        return
+    if before is None:
+        os.environ.pop("TOOLKIT_CACHE_DIR", None)
+    else:
+        os.environ["TOOLKIT_CACHE_DIR"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def docx_lines(data: bytes) -> list:

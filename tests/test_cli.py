@@ -142,3 +142,45 @@ def test_a_document_state_law_refuses_names_the_statute_and_no_flag(tmp_path):
     assert "cannot be made for Harris County" in message and "§ 753.051" in message
     assert "use the 287(g) resolution" in message
     assert "--data" not in message and " see --" not in message  # state law is not settled by a flag
+
+
+def _program(tmp_path, *args, pythonpath=()):
+    """``python -m toolkit ARGS`` in a process of its own, its output to pipes (block-buffered)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([*map(str, pythonpath), str(root)]))
+    env.pop("PYTHONUNBUFFERED", None)
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], env=env, capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+
+
+def test_the_program_exits_with_its_code_and_all_its_output(tmp_path):
+    done = _program(tmp_path, "letter", "santa-clara", "--out", "out", "--date", DATE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [f"out/santa-clara-letter.{f}" for f in ("docx", "pdf")]
+    assert "before sending:" in done.stderr
+    done = _program(tmp_path, "letter", "santa-clar", "--out", "out")
+    assert done.returncode == 1 and done.stderr.startswith("Error: ") and "did you mean: santa-clara" in done.stderr
+    done = _program(tmp_path, "letter", "santa-clara", "--format", "odt")
+    assert done.returncode == 2 and "--format" in done.stderr
+    done = _program(tmp_path, "--debug", "letter", "santa-clar")
+    assert done.returncode == 1 and "Traceback" in done.stderr
+    done = _program(tmp_path, "list", "--state", "VT", "--format", "csv")
+    assert done.returncode == 0 and done.stdout.startswith("id,name,state,kind,fips\n") and "windham-vt" in done.stdout
+
+
+def test_weasyprint_failing_to_import_fails_a_pdf_as_before_and_no_docx(tmp_path):
+    """The program starts importing WeasyPrint in a thread; its error still comes out of the render."""
+    fake = tmp_path / "fake"
+    (fake / "weasyprint").mkdir(parents=True)
+    (fake / "weasyprint" / "__init__.py").write_text("raise ImportError('no WeasyPrint in this test')\n")
+    done = _program(tmp_path, "letter", "santa-clara", "--out", "out", "--date", DATE, pythonpath=[fake])
+    assert done.returncode == 1 and "ImportError: no WeasyPrint in this test" in done.stderr
+    assert "render/pdf.py" in done.stderr and not (tmp_path / "out").exists()
+    done = _program(tmp_path, "letter", "santa-clara", "--format", "docx", "--out", "out", "--date", DATE,
+                    pythonpath=[fake])
+    assert done.returncode == 0 and done.stdout.strip().endswith("santa-clara-letter.docx")

@@ -21,13 +21,17 @@ import datetime as dt
 import functools
 import os
 import re
+import sys
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional
 
+import jinja2
 from jinja2 import FileSystemLoader, StrictUndefined, nodes, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup
 
+from . import diskcache
 from .errors import DataError, Problem, TemplateError
 
 #: Loop turns plus calls one render may make (a bundled document and its page shell make under 200).
@@ -360,10 +364,34 @@ def within(filename: str, roots: Iterable[str], name: str) -> str:
     return filename
 
 
+class TemplateCache(BytecodeCache):
+    """Compiled templates kept in toolkit's on-disk cache (:mod:`toolkit.diskcache`), so a fresh
+    process does not compile them again. Jinja names an entry by the template's name and file and
+    recompiles when the source's checksum differs (an edited template of one's own), and the
+    entry's name also carries toolkit's, Jinja's and Python's versions and a hash of this module's
+    source, as the compiled code depends on all four (the sandbox, the limits, the settings).
+    Unlike ``jinja2.FileSystemBytecodeCache``, an unwritable folder, a corrupt entry or one another
+    user could have written is ignored, never an error."""
+
+    _extra = (jinja2.__version__, sys.version.split()[0], diskcache.source_hash(__file__))
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = diskcache.get(diskcache.key("jinja", bucket.key.encode("utf-8"), self._extra))
+        if isinstance(data, bytes):
+            try:
+                bucket.bytecode_from_string(data)
+            except Exception:
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        diskcache.put(diskcache.key("jinja", bucket.key.encode("utf-8"), self._extra), bucket.bytecode_to_string())
+
+
 def environment(search_path: Iterable[str]) -> Sandbox:
     """A sandboxed, limited, autoescaping, strict environment loading templates from ``search_path``."""
     env = Sandbox(
         loader=TemplateLoader(list(search_path)),
+        bytecode_cache=TemplateCache(),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         finalize=_finalize,

@@ -14,14 +14,15 @@ refused.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import re
 import stat
-from typing import Any, Dict, Optional, Set
+import sys
+from typing import TYPE_CHECKING, Any, Dict, Optional, Set
 
-import yaml
-
+from .. import diskcache
 from ..errors import DataError, Problem
 
 #: Data files larger than this are refused (the bundled file of every US county is under 1 MiB).
@@ -33,12 +34,14 @@ MAX_DEPTH = 100
 #: Integers with more digits than this are refused (no fact needs more; quote text that looks numeric).
 MAX_DIGITS = 18
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_RESOLVER = yaml.resolver.Resolver()
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_SOURCE = diskcache.source_hash(__file__)  # cached parses are this code's: editing it leaves them behind
 
 
 class Mapping(dict):
@@ -69,8 +72,10 @@ def printable(text: str, limit: int = 60) -> str:
 
 def load_text(text: str, path: str) -> Any:
     """Parse ``text`` (the contents of ``path``) into Mapping/Sequence/scalars with lines."""
+    import yaml  # imported here: a file read from the cache needs no PyYAML
+
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "not valid YAML"
@@ -120,7 +125,17 @@ def load_file(path: "os.PathLike[str] | str") -> Any:
         raise DataError("cannot be read (permission denied)", path=path) from None
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror})", path=path) from None
-    return load_text(text, path)
+    # the parse depends only on the bytes (the path appears in errors only, and errors are not
+    # cached): a fresh process reads a file it has seen before from the cache (see diskcache)
+    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(_pyyaml(), _SOURCE))
+
+
+def _pyyaml() -> str:
+    """Which PyYAML parses (a hash of its ``__init__.py``, which holds its version and picks the
+    loader), found without importing it."""
+    yaml = sys.modules.get("yaml")
+    spec = getattr(yaml, "__spec__", None) or importlib.util.find_spec("yaml")
+    return diskcache.source_hash(spec.origin) if spec is not None and spec.origin else "PyYAML missing"
 
 
 class _Builder:
@@ -136,7 +151,11 @@ class _Builder:
         self.seen: Set[int] = set()
         self.merged: Dict[int, list] = {}
         self.merging: Set[int] = set()
+        import yaml
+
+        self.yaml = yaml
         self.constructor = yaml.constructor.SafeConstructor()
+        self.resolver = yaml.resolver.Resolver()
 
     def count(self, node: yaml.Node) -> None:
         if id(node) not in self.seen:
@@ -155,9 +174,9 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise DataError(f"blocks nest more than {MAX_DEPTH} levels deep (or an alias refers to itself);"
                             " flatten the data", path=self.path, line=node.start_mark.line + 1)
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.yaml.ScalarNode):
             return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.yaml.SequenceNode):
             seq = Sequence()
             seq.line = node.start_mark.line + 1
             seq.lines = []
@@ -165,7 +184,7 @@ class _Builder:
                 seq.append(self.build(item, depth + 1))
                 seq.lines.append(item.start_mark.line + 1)
             return seq
-        assert isinstance(node, yaml.MappingNode)
+        assert isinstance(node, self.yaml.MappingNode)
         mapping = Mapping()
         mapping.line = node.start_mark.line + 1
         mapping.lines = {}
@@ -188,14 +207,14 @@ class _Builder:
         line = node.start_mark.line + 1
         plain = not node.style
         if node.tag == _INT_TAG and plain and not _DECIMAL.fullmatch(node.value.replace("_", "")) \
-                and _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False)) == _INT_TAG:
+                and self.resolver.resolve(self.yaml.ScalarNode, node.value, (True, False)) == _INT_TAG:
             return node.value  # 01002, 0x1F, 0o17, 1:30 untagged: numbers in YAML 1.1, text in YAML 1.2
         if node.tag == _INT_TAG and len(node.value.lstrip("+-").replace("_", "")) > MAX_DIGITS:
             raise DataError(f"a number with more than {MAX_DIGITS} digits; quote it if it is text",
                             path=self.path, line=line)
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
+        except self.yaml.constructor.ConstructorError as exc:
             raise DataError(f"value cannot be read: {exc.problem}", path=self.path, line=line) from None
         except (ValueError, OverflowError, TypeError) as exc:
             if node.tag == "tag:yaml.org,2002:timestamp":
@@ -224,9 +243,9 @@ class _Builder:
             own = []
             for key_node, value_node in node.value:
                 if key_node.tag == _MERGE_TAG:
-                    sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                    sources = value_node.value if isinstance(value_node, self.yaml.SequenceNode) else [value_node]
                     for source in sources:
-                        if not isinstance(source, yaml.MappingNode):
+                        if not isinstance(source, self.yaml.MappingNode):
                             raise DataError(
                                 "'<<' must merge a mapping", path=self.path, line=key_node.start_mark.line + 1
                             )

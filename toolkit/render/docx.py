@@ -11,16 +11,22 @@ compressed once and copied into every file (:func:`zip_parts`), which halves the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.util
+import io
+import marshal
+import os
 import re
 import struct
+import sys
 import zipfile
 import zlib
 from typing import Dict, List, Tuple
-from xml.sax.saxutils import escape
 
-from docxtpl import DocxTemplate
+import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .. import diskcache
 from ..blocks import Document, Run
 from ..errors import TemplateError
 
@@ -49,6 +55,14 @@ class _Xml:
 
     def __html__(self) -> str:
         return self.xml
+
+
+def escape(text: str, entities: Dict[str, str] = {}) -> str:  # noqa: B006 (read, never written)
+    """``xml.sax.saxutils.escape``, without importing ``xml.sax`` (it imports ``urllib.request``)."""
+    text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    for key, value in entities.items():
+        text = text.replace(key, value)
+    return text
 
 
 def _text(text: str) -> str:
@@ -99,6 +113,7 @@ def paragraphs(document: Document) -> List[Dict[str, object]]:
 
 
 _CHAIN = re.compile(r"para\.style\s*==\s*'([^']+)'")
+_SOURCE = diskcache.source_hash(__file__)
 
 
 class Shell:
@@ -107,21 +122,35 @@ class Shell:
     def __init__(self, path: str) -> None:
         self.path = path
         try:
-            with zipfile.ZipFile(path) as archive:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
                 self.parts = {info.filename: archive.read(info) for info in archive.infolist()}
-            tpl = DocxTemplate(path)
-            source = tpl.patch_xml(self.parts["word/document.xml"].decode("utf-8"))
+            document_xml = self.parts["word/document.xml"].decode("utf-8")
         except (OSError, KeyError, zipfile.BadZipFile) as exc:
             raise TemplateError(f"the DOCX shell cannot be read ({exc})", template=path, path=path) from None
         env = ImmutableSandboxedEnvironment(autoescape=True)
         env.globals["unknown_style"] = self._unknown
-        try:
-            self.template = env.from_string(source)
-        except Exception as exc:  # a user's shell with broken tags
-            raise TemplateError(f"the DOCX shell's tags do not compile ({exc})", template=path, path=path) from None
+        # docxtpl's clean-up of the XML and Jinja's compiling depend only on the shell's bytes and
+        # the libraries' code: a fresh process takes both from the cache (and never imports docxtpl)
+        source, code = diskcache.cached("docx-shell", raw, lambda: self._prepare(env, document_xml),
+                                        extra=(_docxtpl_fingerprint(), jinja2.__version__, sys.version.split()[0], _SOURCE))
+        self.template = env.template_class.from_code(env, marshal.loads(code), env.make_globals(None), None)
         #: the paragraph styles the shell's chain of ``{%p if para.style == ... %}`` knows
         self.styles = frozenset(_CHAIN.findall(source))
         self.packed = {name: _compress(data) for name, data in self.parts.items()}
+
+    def _prepare(self, env: ImmutableSandboxedEnvironment, document_xml: str) -> Tuple[str, bytes]:
+        """The shell's ``word/document.xml`` as docxtpl's Jinja source, and that source compiled."""
+        from docxtpl import DocxTemplate
+
+        source = DocxTemplate(self.path).patch_xml(document_xml)
+        try:
+            code = env.compile(source)
+        except Exception as exc:  # a user's shell with broken tags
+            raise TemplateError(f"the DOCX shell's tags do not compile ({exc})", template=self.path,
+                                path=self.path) from None
+        return source, marshal.dumps(code)
 
     def _unknown(self, style: str) -> str:
         raise self._missing(style)
@@ -142,6 +171,22 @@ class Shell:
                  "docProps/core.xml": _core_xml(document, stamp).encode("utf-8")}
         entries = [(name, _compress(fresh[name]) if name in fresh else self.packed[name]) for name in self.parts]
         return zip_parts(entries, date)
+
+
+def _docxtpl_fingerprint() -> str:
+    """A hash of docxtpl's code that cleans up the XML, found without importing docxtpl."""
+    spec = importlib.util.find_spec("docxtpl")
+    if spec is None or not spec.origin:
+        return "docxtpl missing"
+    digest = hashlib.sha256()
+    folder = os.path.dirname(spec.origin)
+    for name in ("__init__.py", "template.py"):
+        try:
+            with open(os.path.join(folder, name), "rb") as handle:
+                digest.update(handle.read())
+        except OSError:
+            digest.update(b"?")
+    return digest.hexdigest()
 
 
 Packed = Tuple[bytes, int, int]  # deflated bytes, CRC-32, uncompressed size
