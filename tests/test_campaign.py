@@ -369,3 +369,27 @@ def test_a_templates_folder_that_is_not_one_is_refused(tmp_path, monkeypatch):
     with pytest.raises(toolkit.TemplateError) as info:
         toolkit.bulk(tmp_path / "out", **ONE, templates=tmp_path)
     assert "more than 3 files" in str(info.value)
+
+
+def test_a_document_state_law_refuses_is_refused_not_failed(tmp_path):
+    """Texas requires a 287(g) agreement (SB 8): the notice ending one is refused for every Texas
+    place, by design, and the campaign still succeeds with what the law allows."""
+    out = tmp_path / "tx"
+    result = CliRunner().invoke(main, ["bulk", "--out", str(out), "--jurisdiction", "harris-tx",
+                                       "--jurisdiction", "travis-tx", "--jurisdiction", "arlington",
+                                       "--documents", "287g-notice,287g-records",
+                                       "--format", "docx", "--date", DATE, "--jobs", "1", "--zip"])
+    assert result.exit_code == 0, result.output
+    rows = {(r["jurisdiction"], r["document"]): r for r in manifest(out)}
+    for place in ("harris-tx", "travis-tx"):
+        refused = rows[place, "287g-notice"]
+        assert refused["status"] == "refused" and "753.051" in refused["error"]
+        assert not (out / refused["path"]).exists()
+        assert rows[place, "287g-records"]["status"] == "written"
+    assert rows["arlington", "287g-notice"]["status"] in ("written", "refused")
+    assert "2 refused by state law or the program's dates" in result.output
+    assert "refused: 287g-notice for 2 places (harris-tx, travis-tx)" in " ".join(result.output.split())
+    import zipfile
+
+    with zipfile.ZipFile(out / "campaign.zip") as archive:
+        assert not [n for n in archive.namelist() if "287g-notice" in n and "-tx" in n]

@@ -44,7 +44,7 @@ from .data.dataset import Dataset, Jurisdiction
 from .data.schema import KINDS
 from .data.yamlsource import printable
 from .documents import DOCUMENTS, kind as document_kind, standalone
-from .errors import OutputError, TemplateError, ToolkitError, UnknownJurisdiction
+from .errors import NotApplicable, OutputError, TemplateError, ToolkitError, UnknownJurisdiction
 from .output import atomic_write, output_name
 from .render import FORMATS, check_formats, compose, search_path, to_format
 
@@ -79,8 +79,10 @@ class Result:
         rate = files / self.seconds if self.seconds else 0.0
         unverified = sum(1 for r in self.rows if r.get("unverified"))
         check = f"; {unverified} use facts marked unverified (see the 'unverified' column)" if unverified else ""
+        refused = self.count("refused")
+        refused_text = f", {refused} refused by state law or the program's dates" if refused else ""
         return (f"{self.count('written')} written, {self.count('skipped')} skipped, {self.count('failed')} failed"
-                f" ({files} files in {self.seconds:.1f} s, {rate:.1f}/s){check} -> {self.out / MANIFEST}")
+                f"{refused_text} ({files} files in {self.seconds:.1f} s, {rate:.1f}/s){check} -> {self.out / MANIFEST}")
 
 
 def parse_shard(text: "None | str | Tuple[int, int]") -> Optional[Tuple[int, int]]:
@@ -314,6 +316,8 @@ def _job(task: Tuple[str, List[Tuple[str, str, str]], str, Dict[str, str], str])
                        unverified="; ".join(c.field or c.jurisdiction or "" for c in doc.cautions))
         except KeyboardInterrupt:
             raise
+        except NotApplicable as exc:  # by design (state law, the program's dates): not a failure
+            row.update(status="refused", error=str(exc))
         except Exception as exc:  # noqa: BLE001 - one place's failure must never stop the campaign
             row["error"] = _failure(exc)
         rows.append(row)
@@ -391,7 +395,7 @@ def write_zip(out: Path, rows: Sequence[Dict[str, str]], date: dt.date) -> Path:
     buffer = io.BytesIO()
     when = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted([r["path"] for r in rows if r["status"] != "failed"] + [MANIFEST]):
+        for name in sorted([r["path"] for r in rows if r["status"] in ("written", "skipped")] + [MANIFEST]):
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

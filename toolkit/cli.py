@@ -256,9 +256,17 @@ def bulk_command(ctx, out, states, kinds, ids, from_file, documents, formats, da
     if bar is not None:
         bar.close()
     click.echo(result.summary())
+    refused: Dict[str, list] = {}
     for row in result.rows:
         if row["status"] == "failed":
             click.echo(f"failed: {row['jurisdiction']} {row['document']} {row['format']}: {row['error']}", err=True)
+        elif row["status"] == "refused":
+            refused.setdefault(row["document"], []).append(row)
+    for document, rows in refused.items():  # one line a document: the same law refuses it everywhere in a state
+        places = sorted({r["jurisdiction"] for r in rows})
+        click.echo(f"refused: {document} for {len(places)} place{'s' if len(places) != 1 else ''}"
+                   f" ({', '.join(places[:3])}{', ...' if len(places) > 3 else ''}): {rows[0]['error']}"
+                   f"{'; each reason is in manifest.csv' if len(places) > 1 else ''}", err=True)
     if not result.ok:
         ctx.exit(EXIT_ERROR)
 
