@@ -143,13 +143,18 @@ def preload_pdf() -> threading.Thread:
     making the DOCX: about a quarter of the import waits on subprocesses (``ctypes.util.find_library``
     probing for its C libraries, the GIL released), so on two cores the work runs alongside. Only
     the command does this: it owns its process, a library must not start threads in its user's.
-    An import error is dropped here; the render imports WeasyPrint again in the main thread (the
-    import lock makes it wait for this thread), which raises it as it would have."""
+    The thread then lays out a one-word page, so that what every first PDF of a process pays once
+    (fontconfig's font cache, Pango's font map, cffi's C types; much of it in C, the GIL released)
+    is done while the main thread still composes. An import error is dropped here; the render
+    imports WeasyPrint again in the main thread (the import lock makes it wait for this thread),
+    which raises it as it would have."""
     from .render import pdf  # noqa: F401 (before the thread: the threads then import no module in common)
 
     def work() -> None:
         try:
-            import weasyprint  # noqa: F401
+            import weasyprint
+
+            weasyprint.HTML(string="<p style='font-family: Liberation Serif'>x</p>").write_pdf()  # its own fonts
         except BaseException:  # noqa: B036 (surfaces again in the main thread)
             pass
 
