@@ -67,8 +67,17 @@ def sources(places: int):
     env = tk._env(search_path(None))
     chosen = select(data, states=["VA", "NC", "GA", "TX"])[:places]
     stamp = f"{DATE}T00:00:00Z"
-    return [render_template(env, "shell.html.j2", {"doc": tk.compose(doc, j, date=DATE), "stamp": stamp})
-            for j in chosen for doc in toolkit.DOCUMENTS]
+    out = []
+    for j in chosen:
+        for name, kind in toolkit.DOCUMENTS.items():
+            if not kind.standalone:  # follow-ups and appeals answer a logged request
+                continue
+            try:
+                doc = tk.compose(name, j, date=DATE)
+            except toolkit.NotApplicable:  # state law refuses it there, by design
+                continue
+            out.append(render_template(env, "shell.html.j2", {"doc": doc, "stamp": stamp}))
+    return out
 
 
 def one_by_one(htmls, setup, clock):

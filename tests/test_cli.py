@@ -163,6 +163,9 @@ def test_the_program_exits_with_its_code_and_all_its_output(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [f"out/santa-clara-letter.{f}" for f in ("docx", "pdf")]
     assert "before sending:" in done.stderr
+    for fmt in ("docx", "pdf"):  # the program (thread, no GC, no teardown) writes the library's bytes
+        assert (tmp_path / "out" / f"santa-clara-letter.{fmt}").read_bytes() == \
+            toolkit.render("letter", "santa-clara", fmt, date=DATE)
     done = _program(tmp_path, "letter", "santa-clar", "--out", "out")
     assert done.returncode == 1 and done.stderr.startswith("Error: ") and "did you mean: santa-clara" in done.stderr
     done = _program(tmp_path, "letter", "santa-clara", "--format", "odt")
