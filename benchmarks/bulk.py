@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Campaign speed and memory, measured side by side in one run (ratios, not absolute timings).
 
-Prints documents per second for DOCX and PDF bulk runs with 1 and 2 jobs, the naive loop (one
-``toolkit.render()`` call per document), LibreOffice converting the same DOCX files to PDF (what
-a mail-merge user does today), peak memory for 1,000 vs 10,000 DOCX documents, a rerun that
-skips everything, ``toolkit check`` (the sample it composes vs every place), and the PDF time of a
-field at the length limit (why the limit is 4,000 characters).
+Prints documents per second for DOCX bulk runs with 1 and 2 jobs, peak memory for 1,000 vs 10,000
+DOCX documents, a rerun that skips everything, ``toolkit check`` (the sample it composes vs every
+place), and the PDF time of a field at the length limit (why the limit is 4,000 characters). PDF
+bulk beside one job and LibreOffice is measured by ``benchmarks/speed.py``.
 
 Usage: python benchmarks/bulk.py [--places 25] [--quick]
 """
@@ -38,31 +37,6 @@ def timed_bulk(ids, fmt, jobs, out):
     result = toolkit.bulk(out, ids=ids, formats=[fmt], date=DATE, jobs=jobs, force=True)
     assert result.ok, result.summary()
     return result.count("written") / (time.perf_counter() - start)  # a refused document makes no file
-
-
-def naive(ids, fmt):
-    start = time.perf_counter()
-    n = 0
-    for jid in ids:
-        for doc in DOCS:
-            try:
-                toolkit.render(doc, jid, fmt, date=DATE)
-            except toolkit.NotApplicable:  # state law refuses it there, by design
-                continue
-            n += 1
-    return n / (time.perf_counter() - start)
-
-
-def libreoffice(docx_dir: Path, out: Path):
-    program = shutil.which("libreoffice") or shutil.which("soffice")
-    if not program:
-        return None
-    files = sorted(str(p) for p in docx_dir.rglob("*.docx"))
-    profile = tempfile.mkdtemp(prefix="lo-profile-")
-    start = time.perf_counter()
-    subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(out), *files], check=True, capture_output=True)
-    return len(files) / (time.perf_counter() - start)
 
 
 def peak_memory(documents: int) -> float:
@@ -127,20 +101,9 @@ def main() -> None:
     print(f"{n} documents ({len(ids)} places x {len(DOCS)} kinds), {os.cpu_count()} cores")
     docx1 = timed_bulk(ids, "docx", 1, work / "d1")
     docx2 = timed_bulk(ids, "docx", 2, work / "d2")
-    pdf1 = timed_bulk(ids, "pdf", 1, work / "p1")
-    pdf2 = timed_bulk(ids, "pdf", 2, work / "p2")
-    loop = naive(ids, "pdf")
-    lo = libreoffice(work / "d2", work / "lo")
     print(f"DOCX bulk   --jobs 1: {docx1:8.1f} docs/s")
     print(f"DOCX bulk   --jobs 2: {docx2:8.1f} docs/s   (target >= 200)")
-    print(f"PDF  bulk   --jobs 1: {pdf1:8.1f} docs/s")
-    print(f"PDF  bulk   --jobs 2: {pdf2:8.1f} docs/s")
-    print(f"PDF  naive render() loop: {loop:8.1f} docs/s")
-    print(f"LibreOffice DOCX->PDF:    {lo:8.1f} docs/s" if lo else "LibreOffice: not installed")
-    print(f"ratio PDF bulk (2 jobs) / naive loop: {pdf2 / loop:5.2f}x   (target >= 3)")
-    if lo:
-        print(f"ratio PDF bulk (2 jobs) / LibreOffice: {pdf2 / lo:5.2f}x   (target >= 3)")
-    print(f"ratio --jobs 2 / --jobs 1: PDF {pdf2 / pdf1:4.2f}x, DOCX {docx2 / docx1:4.2f}x   (target >= 1.8)")
+    print("PDF bulk, beside one job and LibreOffice: benchmarks/speed.py")
     print(f"rerun, all unchanged (DOCX): {rerun(ids, work / 'r'):8.1f} files/s")
     sample_docs, sample, every_docs, every = check_times()
     print(f"toolkit check (bundled): {sample:.2f} s composing {sample_docs} documents;"
