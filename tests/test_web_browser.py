@@ -28,7 +28,11 @@ if not (CHROMIUM and CHROMEDRIVER):
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 pytest.importorskip("flask", reason="the web extra (flask) is not installed")
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -108,10 +112,25 @@ def shoot(driver, name: str) -> None:
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def _replaced(exc: WebDriverException) -> bool:
+    """Whether ``exc`` says the element read belonged to the page being replaced: Chromium reports
+    it as a stale element, or, in the instant between two documents, as an "unhandled inspector
+    error" whose node "does not belong to the document"."""
+    return isinstance(exc, StaleElementReferenceException) or "does not belong to the document" in str(exc)
+
+
 def wait(driver, condition):
     """Wait for ``condition`` (a page loading replaces the elements being read)."""
-    return WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
-        condition)
+
+    def check(d):
+        try:
+            return condition(d)
+        except WebDriverException as exc:
+            if _replaced(exc):
+                return False
+            raise
+
+    return WebDriverWait(driver, 10, ignored_exceptions=(NoSuchElementException,)).until(check)
 
 
 def heading(driver) -> str:
