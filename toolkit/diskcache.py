@@ -9,8 +9,8 @@ old entry. Entries are pickles, written atomically (a temporary file, then
 entry is ignored and rewritten. Only successful results are stored; anything that fails (a YAML
 error) is redone, so errors and their messages are the same with or without the cache.
 
-The folder is ``$TOOLKIT_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/toolkit``, else
-``~/.cache/toolkit``; it is made private (mode 0700). On POSIX an entry is read only if it belongs
+The folder is ``$TOOLKIT_CACHE_DIR`` if set, else the user's cache folder (platformdirs:
+``$XDG_CACHE_HOME/toolkit`` or ``~/.cache/toolkit`` on Linux); it is made private (mode 0700). On POSIX an entry is read only if it belongs
 to this user and no one else may write it (a pickle is code). If the folder cannot be made or
 written, toolkit silently works without it. Nothing process-wide is changed, and the functions
 are safe to call from several threads and processes at once.
@@ -33,17 +33,20 @@ T = TypeVar("T")
 
 
 def folder() -> Optional[str]:
-    """The cache folder (not necessarily existing), or None if there is no home to put it in."""
+    """The cache folder (not necessarily existing): ``$TOOLKIT_CACHE_DIR``, else the user's cache
+    folder as platformdirs (which the request log uses too) names it: ``$XDG_CACHE_HOME/toolkit``
+    or ``~/.cache/toolkit`` on Linux, ``~/Library/Caches/toolkit`` on macOS, the local app data on
+    Windows; None if there is no home to put it in."""
     explicit = os.environ.get("TOOLKIT_CACHE_DIR")
     if explicit:
         return os.path.abspath(os.path.expanduser(explicit))
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base or not os.path.isabs(base):  # the XDG spec says to ignore a relative path
-        home = os.path.expanduser("~")
-        if home == "~" or not os.path.isabs(home):
-            return None
-        base = os.path.join(home, ".cache")
-    return os.path.join(base, "toolkit")
+    import platformdirs
+
+    try:
+        where = platformdirs.user_cache_dir("toolkit", appauthor=False)
+    except Exception:  # no home directory, no environment to find one
+        return None
+    return where if os.path.isabs(where) else None
 
 
 def source_hash(path: str) -> str:
