@@ -10,8 +10,9 @@ entry is ignored and rewritten. Only successful results are stored; anything tha
 error) is redone, so errors and their messages are the same with or without the cache.
 
 The folder is ``$TOOLKIT_CACHE_DIR`` if set, else the user's cache folder (platformdirs:
-``$XDG_CACHE_HOME/toolkit`` or ``~/.cache/toolkit`` on Linux); it is made private (mode 0700). On POSIX an entry is read only if it belongs
-to this user and no one else may write it (a pickle is code). If the folder cannot be made or
+``$XDG_CACHE_HOME/toolkit`` or ``~/.cache/toolkit`` on Linux); it is made private (mode 0700).
+On POSIX an entry is read only if it belongs to this user and no one else may write it (a pickle
+is code). If the folder cannot be made or
 written, toolkit silently works without it. Nothing process-wide is changed, and the functions
 are safe to call from several threads and processes at once.
 """
