@@ -31,7 +31,6 @@ from pathlib import Path
 import toolkit
 from toolkit.campaign import select
 from toolkit.render import pdf, search_path
-from toolkit.templating import render as render_template
 
 DATE = dt.date(2026, 11, 23)
 STATES = ["VA", "NC", "GA", "TX", "CA"]
@@ -69,17 +68,8 @@ def documents(places: int):
 def before(tk, doc) -> bytes:
     """The PDF path toolkit replaced: WeasyPrint and pydyf as they come (every stream compressed
     at level 9 while writing, and again to hash the file for its identifier)."""
-    from pathlib import Path as _P
-    import hashlib
-    from weasyprint import HTML
-
     path = search_path(None)
-    env, setup = tk._env(path), tk._pdf_setup(path)
-    source = render_template(env, "shell.html.j2", {"doc": doc, "stamp": f"{doc.date.isoformat()}T00:00:00Z"})
-    identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return HTML(string=source, base_url=_P(setup.roots[0]).as_uri() + "/", url_fetcher=setup.fetch).write_pdf(
-        stylesheets=setup.stylesheets, font_config=setup.font_config, pdf_variant=pdf.PDF_VARIANT,
-        pdf_identifier=identifier, finisher=lambda _d, p: pdf.stamp_fonts(p, doc.date))
+    return pdf.render(doc, doc.date, tk._env(path), tk._pdf_setup(path), finisher=pdf.stamp_fonts)
 
 
 def after(tk, doc) -> bytes:
@@ -89,21 +79,15 @@ def after(tk, doc) -> bytes:
 def writing(tk, doc, finisher=None) -> float:
     """CPU seconds spent compressing and writing ``doc``'s PDF: toolkit's finisher (or
     ``finisher``) and pydyf's writing, from the end of WeasyPrint's drawing to the bytes."""
-    from weasyprint import HTML
-
-    path = search_path(None)
-    env, setup = tk._env(path), tk._pdf_setup(path)
-    source = render_template(env, "shell.html.j2", {"doc": doc, "stamp": f"{doc.date.isoformat()}T00:00:00Z"})
     marks = []
 
-    def finish(_document, written) -> None:
-        pdf.stamp_fonts(written, doc.date)  # not counted: both paths date the fonts
+    def timed(written, date) -> None:
+        pdf.stamp_fonts(written, date)  # not counted: both paths date the fonts
         marks.append(time.process_time())
         (finisher or pdf.compress_streams)(written)
 
-    HTML(string=source, base_url=Path(path[0]).as_uri() + "/", url_fetcher=setup.fetch).write_pdf(
-        stylesheets=setup.stylesheets, font_config=setup.font_config, pdf_variant=pdf.PDF_VARIANT,
-        pdf_identifier=b"0" * 32, finisher=finish)
+    path = search_path(None)
+    pdf.render(doc, doc.date, tk._env(path), tk._pdf_setup(path), finisher=timed)
     return time.process_time() - marks[0]
 
 

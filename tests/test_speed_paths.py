@@ -9,7 +9,6 @@ import hashlib
 import io
 import sys
 import zlib
-from pathlib import Path
 
 import pydyf
 import pytest
@@ -17,22 +16,14 @@ import pytest
 import toolkit
 from toolkit import campaign
 from toolkit.render import pdf, search_path
-from toolkit.templating import render as render_template
 
 from conftest import DATE
 
 
 def plain_weasyprint(tk: toolkit.Toolkit, doc) -> bytes:
     """The PDF as WeasyPrint and pydyf write it by themselves (every stream compressed by pydyf)."""
-    from weasyprint import HTML
-
     path = search_path(None)
-    setup = tk._pdf_setup(path)
-    source = render_template(tk._env(path), "shell.html.j2", {"doc": doc, "stamp": f"{doc.date}T00:00:00Z"})
-    identifier = hashlib.sha256(source.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return HTML(string=source, base_url=Path(path[0]).as_uri() + "/", url_fetcher=setup.fetch).write_pdf(
-        stylesheets=setup.stylesheets, font_config=setup.font_config, pdf_variant=pdf.PDF_VARIANT,
-        pdf_identifier=identifier, finisher=lambda _document, written: pdf.stamp_fonts(written, doc.date))
+    return pdf.render(doc, doc.date, tk._env(path), tk._pdf_setup(path), finisher=pdf.stamp_fonts)
 
 
 def font_programs(data: bytes) -> list:

@@ -21,7 +21,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
-from typing import Any, List, Optional, Sequence
+from typing import Any, Callable, List, Optional, Sequence
 from urllib.parse import unquote, urlparse
 
 from ..blocks import Document
@@ -169,8 +169,11 @@ def finish(pdf: Any, date: dt.date) -> None:
     compress_streams(pdf)
 
 
-def render(document: Document, date: dt.date, env, setup: Setup) -> bytes:
-    """The PDF bytes of ``document``, laid out with ``env``'s ``shell.html.j2`` and ``setup``."""
+def render(document: Document, date: dt.date, env, setup: Setup,
+           finisher: Callable[[Any, dt.date], None] = finish) -> bytes:
+    """The PDF bytes of ``document``, laid out with ``env``'s ``shell.html.j2`` and ``setup``;
+    ``finisher(pdf, date)`` runs between drawing and writing (:func:`finish`; the benchmarks and
+    tests give others to compare with WeasyPrint and pydyf as they come)."""
     from weasyprint import HTML  # imported late: a DOCX-only run never pays ~0.5 s for it
 
     stamp = f"{date.isoformat()}T00:00:00Z"
@@ -179,7 +182,7 @@ def render(document: Document, date: dt.date, env, setup: Setup) -> bytes:
     try:
         return HTML(string=source, base_url=Path(setup.roots[0]).as_uri() + "/", url_fetcher=setup.fetch).write_pdf(
             stylesheets=setup.stylesheets, font_config=setup.font_config, pdf_variant=PDF_VARIANT,
-            pdf_identifier=identifier, finisher=lambda _document, pdf: finish(pdf, date),
+            pdf_identifier=identifier, finisher=lambda _document, pdf: finisher(pdf, date),
         )
     except TemplateError:
         raise
