@@ -23,6 +23,7 @@ import hashlib
 import os
 import pickle
 import stat
+import sys
 from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from ._version import __version__
@@ -58,6 +59,19 @@ def source_hash(path: str) -> str:
             return hashlib.sha256(handle.read()).hexdigest()
     except OSError:
         return "unreadable"
+
+
+def package_hash(name: str, files: Sequence[str] = ("__init__.py",)) -> str:
+    """A hash of the named ``files`` of the installed package ``name`` (its version and the code
+    whose output is cached), found without importing it; ``"<name> missing"`` if it is not installed."""
+    import importlib.util
+
+    module = sys.modules.get(name)
+    spec = getattr(module, "__spec__", None) or importlib.util.find_spec(name)
+    if spec is None or not spec.origin:
+        return f"{name} missing"
+    folder = os.path.dirname(spec.origin)
+    return "-".join(source_hash(os.path.join(folder, file)) for file in files)
 
 
 def key(kind: str, data: bytes, extra: Sequence[str] = ()) -> str:
@@ -139,4 +153,4 @@ def cached(kind: str, data: bytes, make: Callable[[], T], extra: Sequence[str] =
     return value
 
 
-__all__ = ["FORMAT", "MISSING", "cached", "folder", "get", "key", "put", "source_hash"]
+__all__ = ["FORMAT", "MISSING", "cached", "folder", "get", "key", "package_hash", "put", "source_hash"]

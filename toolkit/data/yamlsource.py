@@ -14,12 +14,10 @@ refused.
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import re
 import stat
-import sys
 from typing import TYPE_CHECKING, Any, Dict, Optional, Set
 
 from .. import diskcache
@@ -127,15 +125,8 @@ def load_file(path: "os.PathLike[str] | str") -> Any:
         raise DataError(f"cannot be read ({exc.strerror})", path=path) from None
     # the parse depends only on the bytes (the path appears in errors only, and errors are not
     # cached): a fresh process reads a file it has seen before from the cache (see diskcache)
-    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(_pyyaml(), _SOURCE))
-
-
-def _pyyaml() -> str:
-    """Which PyYAML parses (a hash of its ``__init__.py``, which holds its version and picks the
-    loader), found without importing it."""
-    yaml = sys.modules.get("yaml")
-    spec = getattr(yaml, "__spec__", None) or importlib.util.find_spec("yaml")
-    return diskcache.source_hash(spec.origin) if spec is not None and spec.origin else "PyYAML missing"
+    # (and on PyYAML's __init__.py: its version, the loader it picks)
+    return diskcache.cached("yaml", raw, lambda: load_text(text, path), extra=(diskcache.package_hash("yaml"), _SOURCE))
 
 
 class _Builder:

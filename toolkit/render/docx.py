@@ -11,11 +11,8 @@ compressed once and copied into every file (:func:`zip_parts`), which halves the
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.util
 import io
 import marshal
-import os
 import re
 import struct
 import sys
@@ -134,7 +131,8 @@ class Shell:
         # docxtpl's clean-up of the XML and Jinja's compiling depend only on the shell's bytes and
         # the libraries' code: a fresh process takes both from the cache (and never imports docxtpl)
         source, code = diskcache.cached("docx-shell", raw, lambda: self._prepare(env, document_xml),
-                                        extra=(_docxtpl_fingerprint(), jinja2.__version__, sys.version.split()[0], _SOURCE))
+                                        extra=(diskcache.package_hash("docxtpl", ("__init__.py", "template.py")),
+                                               jinja2.__version__, sys.version.split()[0], _SOURCE))
         self.template = env.template_class.from_code(env, marshal.loads(code), env.make_globals(None), None)
         #: the paragraph styles the shell's chain of ``{%p if para.style == ... %}`` knows
         self.styles = frozenset(_CHAIN.findall(source))
@@ -171,22 +169,6 @@ class Shell:
                  "docProps/core.xml": _core_xml(document, stamp).encode("utf-8")}
         entries = [(name, _compress(fresh[name]) if name in fresh else self.packed[name]) for name in self.parts]
         return zip_parts(entries, date)
-
-
-def _docxtpl_fingerprint() -> str:
-    """A hash of docxtpl's code that cleans up the XML, found without importing docxtpl."""
-    spec = importlib.util.find_spec("docxtpl")
-    if spec is None or not spec.origin:
-        return "docxtpl missing"
-    digest = hashlib.sha256()
-    folder = os.path.dirname(spec.origin)
-    for name in ("__init__.py", "template.py"):
-        try:
-            with open(os.path.join(folder, name), "rb") as handle:
-                digest.update(handle.read())
-        except OSError:
-            digest.update(b"?")
-    return digest.hexdigest()
 
 
 Packed = Tuple[bytes, int, int]  # deflated bytes, CRC-32, uncompressed size
